@@ -1,0 +1,264 @@
+# Wick - a Django-shaped web framework in C for cgi-bin.
+#
+# Three builds of the same sources:
+#   build/musl   production: musl-gcc, fully static, SQLite and BearSSL
+#                compiled from Debian's source packages (tools/build-deps)
+#   build/glibc  unit tests, test client, fuzz corpora: gcc + Debian's -dev libs
+#   build/asan   the unit suite again under AddressSanitizer + UBSan
+# Fuzzers (clang, libFuzzer) live in build/fuzz.
+#
+# `make run` serves the demo on http://127.0.0.1:8000; `make test` runs
+# every test.  Both install the Debian packages they need first.
+
+CC       = gcc
+MUSL_CC  ?= musl-gcc
+CLANG    ?= clang
+
+STD      = -std=c11 -D_GNU_SOURCE
+WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wwrite-strings -Wpointer-arith \
+           -Wformat=2 -Wundef -Wcast-qual -Wvla
+HARDEN   = -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fno-strict-overflow
+OPT      = -O2 -g
+CFLAGS_COMMON = $(STD) $(WARN) $(HARDEN) $(OPT) -Iinclude -MMD -MP
+
+# SQLite compile-time options for the production build, chosen for one
+# short-lived single-threaded process per request:
+#  THREADSAFE=0            one thread per process: no mutexes to pay for
+#  OMIT_LOAD_EXTENSION     no dlopen in a static binary; no loadable code
+#  DEFAULT_MEMSTATUS=0     no allocation statistics on every malloc
+#  DEFAULT_WAL_SYNCHRONOUS=1  synchronous=NORMAL in WAL: durable at
+#                          checkpoints, no fsync on every commit
+#  DEFAULT_FOREIGN_KEYS=1  foreign keys enforced even before the PRAGMA
+#  DQS=0                   "double quotes" are identifiers, never strings
+#  OMIT_DEPRECATED, OMIT_SHARED_CACHE, OMIT_PROGRESS_CALLBACK,
+#  OMIT_TCL_VARIABLE, OMIT_GET_TABLE  features Wick never uses: less code
+#                          mapped and faulted in at start-up
+#  LIKE_DOESNT_MATCH_BLOBS LIKE on blobs is a mistake; makes LIKE faster
+#  USE_ALLOCA              small temporaries on the stack, not malloc
+#  MAX_EXPR_DEPTH=200      bound recursion on hostile or generated SQL
+#  TEMP_STORE=2            temp tables in memory: no temp files per request
+SQLITE_OPTS = -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION \
+  -DSQLITE_DEFAULT_MEMSTATUS=0 -DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1 \
+  -DSQLITE_DEFAULT_FOREIGN_KEYS=1 -DSQLITE_DQS=0 -DSQLITE_OMIT_DEPRECATED \
+  -DSQLITE_OMIT_SHARED_CACHE -DSQLITE_OMIT_PROGRESS_CALLBACK \
+  -DSQLITE_OMIT_TCL_VARIABLE -DSQLITE_OMIT_GET_TABLE \
+  -DSQLITE_LIKE_DOESNT_MATCH_BLOBS -DSQLITE_USE_ALLOCA \
+  -DSQLITE_MAX_EXPR_DEPTH=200 -DSQLITE_TEMP_STORE=2
+
+# Debian packages each command needs (installed by tools/ensure-packages).
+RUN_PKGS  = gcc make musl-tools dpkg-dev tcl xz-utils file
+TEST_PKGS = $(RUN_PKGS) libcmocka-dev libsqlite3-dev libbearssl-dev \
+            apache2 curl clang libclang-rt-14-dev valgrind sqlite3
+
+# ---- sources ---------------------------------------------------------------
+# The library: one file per component (see README "How a request flows").
+LIB_SRCS = \
+	src/arena.c \
+	src/buf.c \
+	src/kv.c \
+	src/log.c \
+	src/random.c \
+	src/settings.c \
+	src/request.c \
+	src/response.c \
+	src/router.c \
+	src/security.c \
+	src/app.c \
+	src/commands.c \
+	src/devserver.c \
+	src/testclient.c
+
+# The demo app: cgi-bin/blog.cgi.
+BLOG_SRCS = \
+	cgi-bin/blog/app.c \
+	cgi-bin/blog/views.c
+BLOG_MAIN = cgi-bin/blog/main.c
+
+# Unit tests: tests/test_<module>.c, one per module.
+TEST_SRCS = $(sort $(wildcard tests/test_*.c))
+FUZZ_SRCS = $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+DEPS_DIR  = build/deps
+DEPS_LIBS = $(DEPS_DIR)/lib/libsqlite3.a $(DEPS_DIR)/lib/libbearssl.a
+DEPS_STAMP = $(DEPS_DIR)/built.stamp
+
+# ---- derived names ---------------------------------------------------------
+objs = $(patsubst %.c,build/$(1)/%.o,$(2))
+GLIBC_LIB  = build/glibc/libwick.a
+ASAN_LIB   = build/asan/libwick.a
+MUSL_LIB   = build/musl/libwick.a
+GLIBC_BLOG = build/glibc/libblog.a
+ASAN_BLOG  = build/asan/libblog.a
+GLIBC_TESTS = $(patsubst tests/%.c,build/glibc/bin/%,$(TEST_SRCS))
+ASAN_TESTS  = $(patsubst tests/%.c,build/asan/bin/%,$(TEST_SRCS))
+FUZZERS     = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
+APPS        = cgi-bin/blog.cgi
+
+SYS_LIBS   = -lsqlite3 -lbearssl -lm
+TEST_LIBS  = -lcmocka $(SYS_LIBS)
+ASAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=all
+
+.PHONY: all run test unit check e2e fuzz fuzz-short bench clean \
+        packages-run packages-test distclean
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+all: $(APPS)
+
+# ---- the two commands -------------------------------------------------------
+packages-run:
+	@tools/ensure-packages $(RUN_PKGS)
+
+packages-test:
+	@tools/ensure-packages $(TEST_PKGS)
+
+run: packages-run
+	@$(MAKE) --no-print-directory $(APPS)
+	@echo "Serving the demo on http://127.0.0.1:8000/ (Ctrl-C stops)"
+	cgi-bin/blog.cgi runserver 127.0.0.1:8000
+
+test: packages-test
+	@$(MAKE) --no-print-directory all unit-build check-build fuzz-build
+	@tools/run-tests
+
+unit-build: $(GLIBC_TESTS)
+check-build: $(ASAN_TESTS)
+fuzz-build: $(FUZZERS)
+
+unit: $(GLIBC_TESTS)
+	@tools/run-tests unit
+
+check: $(ASAN_TESTS)
+	@tools/run-tests asan
+
+e2e: $(APPS)
+	@tools/run-tests e2e
+
+fuzz-short: $(FUZZERS)
+	@tools/run-tests fuzz
+
+# ---- templates and static files, embedded ------------------------------------
+# tools/wk-templates (a host program built with gcc) parses every template
+# -- a syntax error fails the build with name:line:col -- and writes one C
+# file holding the templates and the content-hashed static files.  The
+# folders are prerequisites too, so adding or removing a file regenerates.
+TPL_TOOL      = build/tools/wk-templates
+TPL_TOOL_SRCS = tools/wk-templates.c src/arena.c src/buf.c src/value.c \
+                src/template_parse.c src/template_filters.c
+BLOG_ASSET_FILES = $(shell find cgi-bin/blog/templates cgi-bin/blog/static \
+                   -type f ! -name '.*' 2>/dev/null)
+
+$(TPL_TOOL): $(call objs,glibc,$(TPL_TOOL_SRCS))
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ -lm
+
+build/gen/blog_assets.c: $(TPL_TOOL) $(BLOG_ASSET_FILES) \
+		cgi-bin/blog/templates cgi-bin/blog/static
+	@mkdir -p $(@D)
+	$(TPL_TOOL) --app blog --templates cgi-bin/blog/templates \
+		--static cgi-bin/blog/static \
+		--source-dir $(CURDIR)/cgi-bin/blog/templates --out $@
+
+# ---- production build: musl, static -----------------------------------------
+$(DEPS_STAMP): tools/build-deps
+	@tools/ensure-packages $(RUN_PKGS)
+	SQLITE_OPTS="$(SQLITE_OPTS)" MUSL_CC="$(MUSL_CC)" tools/build-deps $(DEPS_DIR)
+	touch $@
+
+$(DEPS_LIBS): $(DEPS_STAMP)
+
+build/musl/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(CFLAGS_COMMON) -I$(DEPS_DIR)/include -c $< -o $@
+
+$(MUSL_LIB): $(call objs,musl,$(LIB_SRCS))
+	@rm -f $@
+	ar rcs $@ $^
+
+cgi-bin/blog.cgi: $(call objs,musl,$(BLOG_MAIN) $(BLOG_SRCS)) $(MUSL_LIB) $(DEPS_LIBS)
+	$(MUSL_CC) -static -O2 -Wl,--gc-sections -o $@.tmp \
+		$(call objs,musl,$(BLOG_MAIN) $(BLOG_SRCS)) $(MUSL_LIB) $(DEPS_LIBS) -lm
+	strip $@.tmp
+	mv $@.tmp $@
+
+# ---- glibc build: tests ------------------------------------------------------
+build/glibc/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) -c $< -o $@
+
+$(GLIBC_LIB): $(call objs,glibc,$(LIB_SRCS))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(GLIBC_BLOG): $(call objs,glibc,$(BLOG_SRCS))
+	@rm -f $@
+	ar rcs $@ $^
+
+build/glibc/bin/%: build/glibc/tests/%.o $(GLIBC_BLOG) $(GLIBC_LIB)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $< $(GLIBC_BLOG) $(GLIBC_LIB) $(TEST_LIBS)
+
+# ---- sanitizer build -----------------------------------------------------------
+build/asan/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(ASAN_FLAGS) -U_FORTIFY_SOURCE -c $< -o $@
+
+$(ASAN_LIB): $(call objs,asan,$(LIB_SRCS))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(ASAN_BLOG): $(call objs,asan,$(BLOG_SRCS))
+	@rm -f $@
+	ar rcs $@ $^
+
+build/asan/bin/%: build/asan/tests/%.o $(ASAN_BLOG) $(ASAN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_FLAGS) -o $@ $< $(ASAN_BLOG) $(ASAN_LIB) $(TEST_LIBS)
+
+# ---- fuzzers (clang + libFuzzer) ---------------------------------------------
+FUZZ_CFLAGS = $(STD) -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
+              -fno-sanitize-recover=all
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) $(SYS_LIBS)
+
+# ---- benchmarks ----------------------------------------------------------------
+bench: packages-test
+	@$(MAKE) --no-print-directory all build/bench/floor_hello build/bench/spawn
+	@bench/run
+
+# The floor: a static C CGI printing /hello's bytes, built like the app.
+build/bench/floor_hello: bench/floor_hello.c
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(CFLAGS_COMMON) -static -Wl,--gc-sections -o $@.tmp $<
+	strip $@.tmp
+	mv $@.tmp $@
+
+# The exec timer (any libc: it only forks, execs and waits).
+build/bench/spawn: bench/spawn.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) -o $@ $<
+
+# Templates against hand-written C printing the same page (one process;
+# bench/template_bench.c says how to read it under callgrind).
+build/bench/template_bench: bench/template_bench.c $(GLIBC_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) -o $@ $< $(GLIBC_LIB) $(SYS_LIBS)
+
+# PBKDF2 throughput (bench/pbkdf2_vs_openssl compares it with OpenSSL's),
+# built like the app: musl, static, BearSSL from build/deps.
+build/bench/pbkdf2_bench: bench/pbkdf2_bench.c src/crypto.c include/wick/crypto.h $(DEPS_LIBS)
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(STD) $(WARN) $(HARDEN) $(OPT) -Iinclude -I$(DEPS_DIR)/include \
+		-static -o $@ bench/pbkdf2_bench.c src/crypto.c \
+		$(DEPS_DIR)/lib/libbearssl.a
+
+clean:
+	rm -rf build/glibc build/asan build/musl build/fuzz build/e2e build/bench $(APPS)
+
+distclean: clean
+	rm -rf build
+
+-include $(shell find build/glibc build/asan build/musl -name '*.d' -type f 2>/dev/null)
