@@ -12,9 +12,12 @@
  * middleware, so security headers are on 400, 404 and 500 pages too, and
  * nothing is written to the client until the whole response exists.
  */
+#include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "wick/app.h"
@@ -261,6 +264,58 @@ app_crash_handler(int sig)
 	_exit(70);
 }
 
+/*
+ * After answering without reading the body (413, 400...), read and discard
+ * what the client is still sending.  If the process exits with the body
+ * unread, Apache's mod_cgid gets EPIPE writing it and resets the
+ * connection, and the client never sees the answer.  Bounded in bytes and
+ * time so a huge or stalled upload cannot keep the process alive.
+ */
+#define DRAIN_MAX_BYTES ((unsigned long long)16 << 20)
+#define DRAIN_MAX_MS 2000
+
+static void
+app_drain_stdin(const struct wk_request *req)
+{
+	const char *cl = getenv("CONTENT_LENGTH");
+	unsigned long long want = 0, got = 0;
+	static char buf[16384];  /* not on the stack: no fault when unused */
+	struct timespec start, now;
+
+	if (cl == NULL || cl[0] == '\0')
+		return;
+	for (; *cl >= '0' && *cl <= '9'; cl++) {
+		if (want > DRAIN_MAX_BYTES)
+			break;
+		want = want * 10 + (unsigned long long)(*cl - '0');
+	}
+	if (want <= req->body_len)
+		return;
+	want -= req->body_len;
+	if (want > DRAIN_MAX_BYTES)
+		want = DRAIN_MAX_BYTES;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (got < want) {
+		struct pollfd pfd = { 0, POLLIN, 0 };
+		long elapsed;
+		ssize_t n;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		elapsed = (now.tv_sec - start.tv_sec) * 1000 +
+		    (now.tv_nsec - start.tv_nsec) / 1000000;
+		if (elapsed >= DRAIN_MAX_MS ||
+		    poll(&pfd, 1, (int)(DRAIN_MAX_MS - elapsed)) <= 0)
+			break;
+		n = read(0, buf, sizeof(buf));
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			break;
+		}
+		got += (unsigned long long)n;
+	}
+}
+
 /* Serve one CGI request on stdin/stdout. */
 static int
 app_serve_cgi(const struct wk_app *app, const struct wk_settings *s,
@@ -288,6 +343,7 @@ app_serve_cgi(const struct wk_app *app, const struct wk_settings *s,
 	if (wk_response_write(&resp, 1) != 0)
 		wk_log(&req, WK_LOG_INFO, "client went away before the "
 		    "response was written");
+	app_drain_stdin(&req);
 	return 0;
 }
 

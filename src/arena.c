@@ -4,6 +4,12 @@
  * Chunks come from malloc and are chained newest-first.  Small allocations
  * share a chunk; a request larger than a quarter chunk gets a chunk of its
  * own so that one big body does not waste the tail of the current chunk.
+ *
+ * The very first chunk of the process comes from a static buffer instead:
+ * a small request (/hello) then never initialises malloc, never maps a
+ * fresh 64 KiB region and never unmaps it - measurably fewer page faults
+ * and system calls on the path every request pays.  Wick is single-
+ * threaded (one process per request), so a flag is enough to share it.
  */
 #include <assert.h>
 #include <stdint.h>
@@ -22,6 +28,10 @@ struct wk_arena_chunk {
 	size_t used;
 	_Alignas(16) unsigned char data[];
 };
+
+#define ARENA_STATIC_SIZE ((size_t)32 * 1024)
+static _Alignas(16) unsigned char arena_static[ARENA_STATIC_SIZE];
+static int arena_static_used;
 
 void
 wk_arena_init(wk_arena *a)
@@ -43,6 +53,14 @@ arena_chunk_new(wk_arena *a, size_t need)
 	if (a->limit != 0 && (a->total > a->limit ||
 	    size + sizeof(*c) > a->limit - a->total))
 		return NULL;
+	if (!arena_static_used && need <= ARENA_STATIC_SIZE - sizeof(*c)) {
+		arena_static_used = 1;
+		c = (struct wk_arena_chunk *)(void *)arena_static;
+		c->size = ARENA_STATIC_SIZE - sizeof(*c);
+		c->used = 0;
+		a->total += ARENA_STATIC_SIZE;
+		return c;
+	}
 	c = malloc(sizeof(*c) + size);
 	if (c == NULL)
 		return NULL;
@@ -202,7 +220,10 @@ wk_arena_free(wk_arena *a)
 
 	for (c = a->head; c != NULL; c = next) {
 		next = c->next;
-		free(c);
+		if ((unsigned char *)c == arena_static)
+			arena_static_used = 0;
+		else
+			free(c);
 	}
 	a->head = NULL;
 	a->total = 0;

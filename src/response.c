@@ -31,9 +31,12 @@
  */
 #define CT_JSON "application/json; charset=utf-8"
 
-/* Cookies live at most this long (RFC 6265bis caps Max-Age at 400 days;
- * anything beyond is a caller's mistake and is refused). */
-#define COOKIE_MAX_AGE_MAX (400L * 24 * 3600)
+/*
+ * The longest Max-Age accepted: 100 years keeps the Expires arithmetic far
+ * from any overflow.  (Browsers shorten anything above 400 days themselves,
+ * RFC 6265bis 5.6.2, so a long session_cookie_age is not an error here.)
+ */
+#define COOKIE_MAX_AGE_MAX (100L * 366 * 24 * 3600)
 
 /* The expiry date of a deleted cookie. */
 #define EXPIRES_EPOCH "Thu, 01 Jan 1970 00:00:00 GMT"
@@ -755,6 +758,22 @@ resp_status_bodiless(int status)
 	    status == 304;
 }
 
+/* Decimal digits of v into num (at least 21 bytes); returns the length. */
+static size_t
+resp_utoa(char *num, size_t v)
+{
+	char tmp[24];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (i = 0; i < n; i++)
+		num[i] = tmp[n - 1 - i];
+	return n;
+}
+
 /* see response.h */
 int
 wk_response_serialize(const struct wk_response *r, wk_buf *out)
@@ -768,8 +787,15 @@ wk_response_serialize(const struct wk_response *r, wk_buf *out)
 		status = 500;
 	}
 	bodiless = resp_status_bodiless(status);
-	wk_buf_printf(out, "Status: %d %s\r\n", status,
-	    wk_status_reason(status));
+	/* Plain appends, not printf: this runs on every request. */
+	{
+		char num[24];
+		wk_buf_puts(out, "Status: ");
+		wk_buf_append(out, num, resp_utoa(num, (size_t)status));
+		wk_buf_putc(out, ' ');
+		wk_buf_puts(out, wk_status_reason(status));
+		wk_buf_append(out, "\r\n", 2);
+	}
 	for (i = 0; i < r->headers.len; i++) {
 		const struct wk_kv *h = &r->headers.items[i];
 		if (resp_is_reserved(h->name))
@@ -783,12 +809,18 @@ wk_response_serialize(const struct wk_response *r, wk_buf *out)
 		}
 		if (strcasecmp(h->name, "Content-Type") == 0)
 			has_type = 1;
-		wk_buf_printf(out, "%s: %s\r\n", h->name, h->value);
+		wk_buf_puts(out, h->name);
+		wk_buf_append(out, ": ", 2);
+		wk_buf_append(out, h->value, h->value_len);
+		wk_buf_append(out, "\r\n", 2);
 	}
 	if (!bodiless) {
 		if (!has_type && r->body.len > 0)
 			wk_buf_puts(out, "Content-Type: " CT_HTML "\r\n");
-		wk_buf_printf(out, "Content-Length: %zu\r\n", r->body.len);
+		char num[24];
+		wk_buf_puts(out, "Content-Length: ");
+		wk_buf_append(out, num, resp_utoa(num, r->body.len));
+		wk_buf_append(out, "\r\n", 2);
 	}
 	wk_buf_puts(out, "\r\n");
 	if (!r->no_body && !bodiless && r->body.len > 0)

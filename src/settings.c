@@ -12,7 +12,8 @@
  *   key = value        whitespace around key and value is ignored
  *   # comment          only whole lines; a '#' inside a value is part of it
  *   (blank line)       ignored
- * Values are taken literally (no quoting, no escapes).  The file must be
+ * Values are taken literally (no quoting, no escapes; a value wrapped in
+ * double quotes is refused as a likely slip).  The file must be
  * UTF-8 without NUL or control bytes (tab is allowed); CRLF line ends are
  * accepted.  Each key may appear once.  Lines are at most 4096 bytes.
  *
@@ -47,7 +48,8 @@
  *
  * Types
  *   bool     true/false, on/off, yes/no, 1/0 (any case)
- *   int      decimal digits within the key's range
+ *   int      decimal digits within the key's range (see st_keys below;
+ *            out of range is an error, never clamped)
  *   size     like int; a K, M or G suffix multiplies by 1024, 1024^2, 1024^3
  *   hosts    host names separated by spaces (commas also accepted), at most
  *            WK_SETTINGS_MAX_HOSTS; ".example.com" is the domain and every

@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -355,7 +356,9 @@ test_cookie_refused(void **state)
 	o.samesite = WK_SAMESITE__MAX;
 	assert_int_equal(wk_response_set_cookie(r, "n", "v", &o), -1);
 	o.samesite = WK_SAMESITE_LAX;
-	o.max_age = 401L * 24 * 3600;
+	o.max_age = 101L * 366 * 24 * 3600;
+	assert_int_equal(wk_response_set_cookie(r, "n", "v", &o), -1);
+	o.max_age = LONG_MAX;
 	assert_int_equal(wk_response_set_cookie(r, "n", "v", &o), -1);
 	o.max_age = -1;
 
@@ -446,6 +449,24 @@ test_cookie_max_age_expires(void **state)
 	    784111777);
 	assert_int_equal(parse_imf_fixdate("Mon, 06 Nov 1994 08:49:37 GMT"),
 	    -1);
+
+	/* A long life (session_cookie_age allows up to INT32_MAX seconds) is
+	 * accepted with a matching Expires. */
+	wk_response_init(r, &f->arena);
+	o.max_age = 2147483647L;
+	before = time(NULL);
+	assert_int_equal(wk_response_set_cookie(r, "sid", "v", &o), 0);
+	after = time(NULL);
+	sc = wk_response_header(r, "Set-Cookie");
+	assert_memory_equal(sc, "sid=v; Path=/; Max-Age=2147483647; Expires=",
+	    43);
+	{
+		char date[30];
+		memcpy(date, sc + 43, 29);
+		date[29] = '\0';
+		t = parse_imf_fixdate(date);
+	}
+	assert_true(t >= before + 2147483647L && t <= after + 2147483647L);
 
 	/* Max-Age=0 expires now. */
 	wk_response_init(r, &f->arena);
