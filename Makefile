@@ -67,12 +67,20 @@ LIB_SRCS = \
 	src/app.c \
 	src/commands.c \
 	src/devserver.c \
-	src/testclient.c
+	src/testclient.c \
+	src/db.c \
+	src/model.c \
+	src/orm.c \
+	src/migrate.c \
+	src/json.c \
+	src/value.c
 
 # The demo app: cgi-bin/blog.cgi.
 BLOG_SRCS = \
 	cgi-bin/blog/app.c \
-	cgi-bin/blog/views.c
+	cgi-bin/blog/views.c \
+	cgi-bin/blog/models.c \
+	cgi-bin/blog/api.c
 BLOG_MAIN = cgi-bin/blog/main.c
 
 # Unit tests: tests/test_<module>.c, one per module.
@@ -114,9 +122,13 @@ packages-run:
 packages-test:
 	@tools/ensure-packages $(TEST_PKGS)
 
+# The demo's database is created (and seeded once) before serving; its path
+# is the `database` setting, by default ~/.local/share/wick/blog.sqlite3.
 run: packages-run
 	@$(MAKE) --no-print-directory $(APPS)
-	@echo "Serving the demo on http://127.0.0.1:8000/ (Ctrl-C stops)"
+	cgi-bin/blog.cgi migrate
+	@test -f build/run-seeded || { cgi-bin/blog.cgi seed 30 && touch build/run-seeded; }
+	@echo "Serving the demo on http://127.0.0.1:8000/ (Ctrl-C stops)."
 	cgi-bin/blog.cgi runserver 127.0.0.1:8000
 
 test: packages-test
@@ -225,8 +237,23 @@ build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) $(SYS_LIBS)
 
 # ---- benchmarks ----------------------------------------------------------------
+# The ORM against hand-written sqlite3 calls (see bench/orm_bench.c), built
+# like production: musl, static, SQLite with SQLITE_OPTS.
+build/bench/orm_bench: bench/orm_bench.c build/musl/cgi-bin/blog/models.o \
+		$(MUSL_LIB) $(DEPS_LIBS)
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(CFLAGS_COMMON) -I$(DEPS_DIR)/include -static -o $@ $< \
+		build/musl/cgi-bin/blog/models.o $(MUSL_LIB) $(DEPS_LIBS) -lm
+
+# `make bench` also builds every bench/NAME_bench.c into build/bench/
+# NAME_bench (each has its rule in this section); one that fails to build
+# is reported and left out, and bench/run runs the rest.
+BENCH_EXTRA = $(patsubst bench/%.c,build/bench/%,$(wildcard bench/*_bench.c))
+
 bench: packages-test
 	@$(MAKE) --no-print-directory all build/bench/floor_hello build/bench/spawn
+	@$(MAKE) --no-print-directory -k $(BENCH_EXTRA) || \
+		echo "bench: WARNING: some benchmarks did not build (see above)"
 	@bench/run
 
 # The floor: a static C CGI printing /hello's bytes, built like the app.

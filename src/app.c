@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "wick/app.h"
+#include "wick/db.h"
 #include "wick/log.h"
 #include "wick/middleware.h"
 #include "wick/request.h"
@@ -364,6 +365,8 @@ wk_main(const struct wk_app *app, int argc, char **argv, char **envp)
 		/* Parse the request with safe defaults; it will get a 500. */
 		wk_settings_defaults(&s);
 	}
+	/* Where the database is; nothing is opened until a view needs it. */
+	wk_db_configure(&s, app->name);
 	gi = getenv("GATEWAY_INTERFACE");
 	if (gi != NULL && gi[0] != '\0')
 		rc = app_serve_cgi(app, &s, settings_error, &arena, envp);

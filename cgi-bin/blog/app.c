@@ -9,6 +9,7 @@
 
 #include "wick/app.h"
 #include "wick/middleware.h"
+#include "wick/migrate.h"
 #include "wick/request.h"
 #include "wick/router.h"
 #include "blog.h"
@@ -18,6 +19,7 @@ static const struct wk_route blog_routes[] = {
 	{ "hello", blog_hello, "hello", WK_GET, NULL },
 	/* page routes (templates helper) */
 	/* api routes (ORM helper) */
+	{ "api/", NULL, NULL, 0, blog_api_routes },
 	WK_ROUTES_END
 };
 
@@ -29,6 +31,8 @@ static const struct wk_middleware *const blog_middleware[] = {
 
 static const struct wk_command *const blog_commands[] = {
 	/* command tables */
+	wk_db_commands,
+	blog_api_commands,
 	NULL
 };
 

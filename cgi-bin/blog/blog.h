@@ -19,4 +19,8 @@ extern const struct wk_app blog_app;
 int blog_hello(struct wk_request *req, struct wk_response *resp);
 int blog_home(struct wk_request *req, struct wk_response *resp);
 
+/* api.c: the JSON API (mounted under "api/") and the `seed` command. */
+extern const struct wk_route blog_api_routes[];
+extern const struct wk_command blog_api_commands[];
+
 #endif /* BLOG_H */
