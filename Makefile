@@ -73,14 +73,29 @@ LIB_SRCS = \
 	src/orm.c \
 	src/migrate.c \
 	src/json.c \
-	src/value.c
+	src/value.c \
+	src/template_parse.c \
+	src/template_filters.c \
+	src/template_render.c \
+	src/template_tags.c \
+	src/template_load.c \
+	src/crypto.c \
+	src/password.c \
+	src/multipart.c \
+	src/csrf.c \
+	src/form.c \
+	src/session.c \
+	src/auth.c
 
 # The demo app: cgi-bin/blog.cgi.
 BLOG_SRCS = \
 	cgi-bin/blog/app.c \
 	cgi-bin/blog/views.c \
 	cgi-bin/blog/models.c \
-	cgi-bin/blog/api.c
+	cgi-bin/blog/api.c \
+	cgi-bin/blog/pages.c \
+	cgi-bin/blog/accounts.c \
+	build/gen/blog_assets.c
 BLOG_MAIN = cgi-bin/blog/main.c
 
 # Unit tests: tests/test_<module>.c, one per module.
@@ -129,6 +144,7 @@ run: packages-run
 	cgi-bin/blog.cgi migrate
 	@test -f build/run-seeded || { cgi-bin/blog.cgi seed 30 && touch build/run-seeded; }
 	@echo "Serving the demo on http://127.0.0.1:8000/ (Ctrl-C stops)."
+	@echo "To log in and write posts: cgi-bin/blog.cgi createsuperuser"
 	cgi-bin/blog.cgi runserver 127.0.0.1:8000
 
 test: packages-test
@@ -276,14 +292,16 @@ build/bench/template_bench: bench/template_bench.c $(GLIBC_LIB)
 
 # PBKDF2 throughput (bench/pbkdf2_vs_openssl compares it with OpenSSL's),
 # built like the app: musl, static, BearSSL from build/deps.
-build/bench/pbkdf2_bench: bench/pbkdf2_bench.c src/crypto.c include/wick/crypto.h $(DEPS_LIBS)
+build/bench/pbkdf2_bench: bench/pbkdf2_bench.c src/crypto.c src/random.c \
+		include/wick/crypto.h $(DEPS_LIBS)
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(STD) $(WARN) $(HARDEN) $(OPT) -Iinclude -I$(DEPS_DIR)/include \
-		-static -o $@ bench/pbkdf2_bench.c src/crypto.c \
+		-static -o $@ bench/pbkdf2_bench.c src/crypto.c src/random.c \
 		$(DEPS_DIR)/lib/libbearssl.a
 
 clean:
-	rm -rf build/glibc build/asan build/musl build/fuzz build/e2e build/bench $(APPS)
+	rm -rf build/glibc build/asan build/musl build/fuzz build/e2e build/bench \
+		build/gen build/tools $(APPS)
 
 distclean: clean
 	rm -rf build

@@ -277,6 +277,12 @@ test_comments(void **state)
 		    "Ensure this value has at most 100 characters.");
 		wk_test_response_free(&r);
 	}
+	/* without the CSRF token: refused before the view */
+	assert_int_equal(wk_test_post(&client, "/api/posts/7/comments/",
+	    "application/json", "{\"name\": \"a\", \"body\": \"b\"}", &r),
+	    0);
+	assert_int_equal(r.status, 403);
+	wk_test_response_free(&r);
 	/* not JSON, not an object, wrong type, draft post, wrong method */
 	assert_int_equal(post_json("/api/posts/7/comments/",
 	    "application/json", "{\"name\": ", &r), 0);

@@ -8,16 +8,28 @@
 #include <stddef.h>
 
 #include "wick/app.h"
+#include "wick/auth.h"
+#include "wick/csrf.h"
 #include "wick/middleware.h"
 #include "wick/migrate.h"
 #include "wick/request.h"
 #include "wick/router.h"
+#include "wick/session.h"
 #include "blog.h"
 
 static const struct wk_route blog_routes[] = {
-	{ "", blog_home, "home", WK_GET, NULL },
+	{ "", blog_page_home, "home", WK_GET, NULL },
 	{ "hello", blog_hello, "hello", WK_GET, NULL },
 	/* page routes (templates helper) */
+	{ "posts/", blog_post_list, "posts", WK_GET, NULL },
+	{ "posts/<int:id>/", blog_post_detail, "post", WK_GET, NULL },
+	{ "static/<path:name>", blog_static, "static", WK_GET, NULL },
+	/* account routes (auth helper) */
+	{ "accounts/login/", blog_login, "login", WK_GET | WK_POST, NULL },
+	{ "accounts/logout/", blog_logout, "logout", WK_POST, NULL },
+	{ "posts/new/", blog_post_new, "post_new", WK_GET | WK_POST, NULL },
+	{ "posts/<int:id>/comment/", blog_post_comment, "post_comment",
+	    WK_POST, NULL },
 	/* api routes (ORM helper) */
 	{ "api/", NULL, NULL, 0, blog_api_routes },
 	WK_ROUTES_END
@@ -26,6 +38,10 @@ static const struct wk_route blog_routes[] = {
 /* Order matters: requests pass top to bottom, responses bottom to top. */
 static const struct wk_middleware *const blog_middleware[] = {
 	&wk_mw_security,
+	&wk_mw_session,
+	&wk_mw_csrf,
+	&wk_mw_auth,
+	&wk_mw_messages,
 	NULL
 };
 
@@ -33,6 +49,8 @@ static const struct wk_command *const blog_commands[] = {
 	/* command tables */
 	wk_db_commands,
 	blog_api_commands,
+	wk_session_commands,
+	wk_auth_commands,
 	NULL
 };
 
@@ -41,5 +59,5 @@ const struct wk_app blog_app = {
 	.routes = blog_routes,
 	.middleware = blog_middleware,
 	.commands = blog_commands,
-	.error_view = NULL, /* error view (templates helper) */
+	.error_view = blog_error_page, /* error view (templates helper) */
 };

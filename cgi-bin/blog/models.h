@@ -8,6 +8,7 @@
 #ifndef BLOG_MODELS_H
 #define BLOG_MODELS_H
 
+#include "wick/auth.h"
 #include "wick/model.h"
 
 /* A blog post.  author_name stands in for a user link until auth exists. */
@@ -21,7 +22,9 @@
 	    .verbose_name = "author") \
 	F(M, created, DATETIME, .verbose_name = "created", \
 	    .help_text = "UTC, ISO 8601") \
-	F(M, published, BOOL, .def = "0", .verbose_name = "published")
+	F(M, published, BOOL, .def = "0", .verbose_name = "published") \
+	F(M, author, FK, .to = &wick_user_model, .on_delete = WK_SET_NULL, \
+	    .flags = WK_NULL, .verbose_name = "author account")
 WK_MODEL_STRUCT(blog_post, BLOG_POST)
 
 /* A reader's comment on a post; deleted with the post. */

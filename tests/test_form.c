@@ -1,0 +1,575 @@
+/*
+ * test_form.c - declared forms: each field kind's cleaning with good and
+ * hostile values, required/optional, stripping, custom and form-wide
+ * validators, rendering (everything escaped, passwords never echoed),
+ * the form as a template value, and model forms (metadata-derived fields,
+ * save, unique violation -> field error) on a temporary SQLite file.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wick/db.h"
+#include "wick/form.h"
+#include "wick/log.h"
+#include "wick/migrate.h"
+#include "wick/multipart.h"
+#include "wick/orm.h"
+#include "wick/template.h"
+
+static wk_arena arena;
+
+/* ---- a form with every kind ----------------------------------------------------------- */
+
+static const char *
+no_admin(struct wk_form *f, const struct wk_form_field *fd, const char *v)
+{
+	(void)f;
+	(void)fd;
+	return strcmp(v, "admin") == 0 ? "That name is reserved." : NULL;
+}
+
+static int
+passwords_match(struct wk_form *f)
+{
+	const char *a = wk_form_text(f, "pw"), *b = wk_form_text(f, "pw2");
+
+	if (a != NULL && b != NULL && strcmp(a, b) != 0)
+		return wk_form_add_error(f, NULL, "The passwords differ.");
+	return 0;
+}
+
+static const struct wk_field_dummy { int x; } unused_dummy = { 0 };
+
+static const struct wk_form_field all_fields[] = {
+	{ .name = "name", .kind = WK_FF_TEXT, .min_length = 2,
+	  .max_length = 5, .validate = no_admin, .help_text = "<short>" },
+	{ .name = "age", .kind = WK_FF_INT, .flags = WK_FF_HAS_MIN |
+	  WK_FF_HAS_MAX | WK_FF_OPTIONAL, .min_value = 0, .max_value = 150 },
+	{ .name = "price", .kind = WK_FF_DECIMAL, .flags = WK_FF_OPTIONAL |
+	  WK_FF_HAS_MIN, .min_value = 0.5 },
+	{ .name = "email", .kind = WK_FF_EMAIL, .flags = WK_FF_OPTIONAL },
+	{ .name = "site", .kind = WK_FF_URL, .flags = WK_FF_OPTIONAL },
+	{ .name = "slug", .kind = WK_FF_SLUG, .flags = WK_FF_OPTIONAL },
+	{ .name = "agree", .kind = WK_FF_BOOL },
+	{ .name = "color", .kind = WK_FF_CHOICE, .flags = WK_FF_OPTIONAL,
+	  .choices = WK_CHOICES({ "r", "Red" }, { "g", "Green & <b>" }) },
+	{ .name = "tags", .kind = WK_FF_MULTI, .flags = WK_FF_OPTIONAL,
+	  .choices = WK_CHOICES({ "a", "A" }, { "b", "B" }) },
+	{ .name = "day", .kind = WK_FF_DATE, .flags = WK_FF_OPTIONAL },
+	{ .name = "when", .kind = WK_FF_DATETIME, .flags = WK_FF_OPTIONAL },
+	{ .name = "pw", .kind = WK_FF_PASSWORD, .flags = WK_FF_OPTIONAL },
+	{ .name = "pw2", .kind = WK_FF_PASSWORD, .flags = WK_FF_OPTIONAL },
+	{ .name = "note", .kind = WK_FF_TEXTAREA, .flags = WK_FF_OPTIONAL,
+	  .initial = "</textarea><script>" },
+};
+static const struct wk_form_def all_form = WK_FORM_DEF(all_fields,
+    passwords_match);
+
+static int
+setup(void **state)
+{
+	(void)state;
+	(void)unused_dummy;
+	wk_arena_init(&arena);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	wk_arena_free(&arena);
+	return 0;
+}
+
+/* Bind "name=value" pairs (already decoded) and validate. */
+static int
+run(struct wk_form *f, const char *const *pairs)
+{
+	struct wk_kvlist *data = wk_arena_calloc(&arena, 1, sizeof(*data));
+	size_t i;
+
+	assert_non_null(data);
+	assert_int_equal(wk_form_init(f, &all_form, &arena), 0);
+	for (i = 0; pairs[i] != NULL; i += 2)
+		assert_int_equal(wk_kv_add(&arena, data, pairs[i], pairs[i + 1],
+		    strlen(pairs[i + 1])), 0);
+	assert_int_equal(wk_form_bind_data(f, data), 0);
+	return wk_form_is_valid(f);
+}
+
+static const char *
+err(const struct wk_form *f, const char *name)
+{
+	return wk_kv_get(&f->errors, name);
+}
+
+static void
+test_valid_and_cleaned(void **state)
+{
+	static const char *const in[] = {
+		"name", "  Bob ", "age", "42", "price", "1.25",
+		"email", "bob@example.com", "site", "https://example.com:8080/x?y",
+		"slug", "a-b_c", "agree", "on", "color", "g",
+		"tags", "a", "tags", "b", "day", "2024-02-29",
+		"when", "2024-02-29 13:05", "pw", " s p ", "pw2", " s p ",
+		NULL
+	};
+	struct wk_form f;
+
+	(void)state;
+	assert_int_equal(run(&f, in), 1);
+	assert_string_equal(wk_form_text(&f, "name"), "Bob");
+	assert_int_equal(wk_form_int(&f, "age"), 42);
+	assert_true(wk_form_real(&f, "price") == 1.25);
+	assert_true(wk_form_bool(&f, "agree"));
+	assert_string_equal(wk_form_text(&f, "when"), "2024-02-29T13:05:00Z");
+	assert_string_equal(wk_form_text(&f, "pw"), " s p ");  /* not stripped */
+	assert_int_equal(wk_form_get(&f, "tags")->nitems, 2);
+	assert_null(wk_form_text(&f, "note"));
+	/* Asking twice gives the same answer. */
+	assert_int_equal(wk_form_is_valid(&f), 1);
+}
+
+static void
+test_errors(void **state)
+{
+	static const char *const in[] = {
+		"name", "x", "age", "151", "price", "0.1",
+		"email", "bob@@example", "site", "javascript:alert(1)",
+		"slug", "a b", "color", "z", "tags", "a", "tags", "evil",
+		"day", "2023-02-29", "when", "2024-01-01T25:00",
+		"pw", "a", "pw2", "b", NULL
+	};
+	struct wk_form f;
+
+	(void)state;
+	assert_int_equal(run(&f, in), 0);
+	assert_non_null(strstr(err(&f, "name"), "at least 2 characters"));
+	assert_string_equal(err(&f, "age"),
+	    "Ensure this value is less than or equal to 150.");
+	assert_string_equal(err(&f, "price"),
+	    "Ensure this value is greater than or equal to 0.5.");
+	assert_string_equal(err(&f, "email"), "Enter a valid email address.");
+	assert_string_equal(err(&f, "site"), "Enter a valid URL.");
+	assert_non_null(strstr(err(&f, "slug"), "slug"));
+	assert_non_null(strstr(err(&f, "color"), "z is not one of"));
+	assert_non_null(strstr(err(&f, "tags"), "evil is not one of"));
+	assert_string_equal(err(&f, "day"), "Enter a valid date.");
+	assert_string_equal(err(&f, "when"), "Enter a valid date/time.");
+	assert_string_equal(err(&f, WK_FORM_ALL), "The passwords differ.");
+	assert_null(err(&f, "agree"));   /* unchecked box: just false */
+}
+
+static void
+test_required_length_and_validator(void **state)
+{
+	static const char *const empty[] = { "name", "   ", NULL };
+	static const char *const longer[] = { "name", "\xc3\xa9\xc3\xa9\xc3"
+	    "\xa9\xc3\xa9\xc3\xa9", NULL };  /* 5 characters, 10 bytes */
+	static const char *const six[] = { "name", "abcdef", NULL };
+	static const char *const admin[] = { "name", "admin", NULL };
+	static const char *const missing[] = { NULL };
+	static const char *const nums[] = { "name", "ok", "age", "4x",
+	    "price", "1e5", NULL };
+	static const char *const nums2[] = { "name", "ok", "age",
+	    "99999999999999999999", "price", ".", NULL };
+	struct wk_form f;
+
+	(void)state;
+	assert_int_equal(run(&f, empty), 0);
+	assert_string_equal(err(&f, "name"), "This field is required.");
+	assert_int_equal(run(&f, missing), 0);
+	assert_string_equal(err(&f, "name"), "This field is required.");
+	assert_int_equal(run(&f, longer), 1);
+	assert_int_equal(run(&f, six), 0);
+	assert_non_null(strstr(err(&f, "name"), "at most 5 characters (it "
+	    "has 6)"));
+	assert_int_equal(run(&f, admin), 0);
+	assert_string_equal(err(&f, "name"), "That name is reserved.");
+	assert_int_equal(run(&f, nums), 0);
+	assert_string_equal(err(&f, "age"), "Enter a whole number.");
+	assert_string_equal(err(&f, "price"), "Enter a number.");
+	assert_int_equal(run(&f, nums2), 0);
+	assert_string_equal(err(&f, "age"), "Enter a whole number.");
+	assert_string_equal(err(&f, "price"), "Enter a number.");
+	/* An unbound form cannot be valid. */
+	assert_int_equal(wk_form_init(&f, &all_form, &arena), 0);
+	assert_int_equal(wk_form_is_valid(&f), -1);
+}
+
+static void
+test_email_url_tables(void **state)
+{
+	static const struct { const char *v; int ok; } emails[] = {
+		{ "a@b.co", 1 }, { "first.last+tag@sub.example.org", 1 },
+		{ "x@localhost", 1 }, { "a@b", 0 }, { "@b.co", 0 },
+		{ "a@.b.co", 0 }, { "a..b@c.co", 0 }, { "a b@c.co", 0 },
+		{ "a@b.co\"><script>", 0 }, { "a@-b.co", 0 }, { ".a@b.co", 0 },
+	};
+	static const struct { const char *v; int ok; } urls[] = {
+		{ "http://example.com", 1 }, { "https://a.b/c?d#e", 1 },
+		{ "http://localhost:8000/", 1 }, { "ftp://x.y/", 0 },
+		{ "https://user@evil.com", 0 }, { "http://a b.com", 0 },
+		{ "http://x.com:99999999", 0 }, { "//x.com", 0 },
+		{ "https://x.com\\@y.com", 0 }, { "http://", 0 },
+	};
+	struct wk_form f;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(emails) / sizeof(emails[0]); i++) {
+		const char *in[] = { "name", "ok", "email", emails[i].v, NULL };
+		run(&f, in);
+		if ((err(&f, "email") == NULL) != emails[i].ok)
+			fail_msg("email %s: expected %d", emails[i].v,
+			    emails[i].ok);
+	}
+	for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+		const char *in[] = { "name", "ok", "site", urls[i].v, NULL };
+		run(&f, in);
+		if ((err(&f, "site") == NULL) != urls[i].ok)
+			fail_msg("url %s: expected %d", urls[i].v, urls[i].ok);
+	}
+}
+
+/* ---- rendering ----------------------------------------------------------------------------- */
+
+static void
+test_render_escapes(void **state)
+{
+	static const char *const in[] = {
+		"name", "\"><script>x</script>", "color", "g", "tags", "b",
+		"pw", "secret-pass", "note", "</textarea><b>", NULL
+	};
+	struct wk_form f;
+	wk_buf b;
+
+	(void)state;
+	assert_int_equal(run(&f, in), 0);
+	wk_buf_init(&b, &arena);
+	assert_int_equal(wk_form_render_p(&f, &b), 0);
+	assert_null(strstr(b.data, "<script>"));
+	assert_null(strstr(b.data, "</textarea><b>"));
+	assert_non_null(strstr(b.data, "value=\"&quot;&gt;&lt;script&gt;"));
+	assert_null(strstr(b.data, "secret-pass"));
+	assert_non_null(strstr(b.data, "<option value=\"g\" selected>Green "
+	    "&amp; &lt;b&gt;</option>"));
+	assert_non_null(strstr(b.data, "<option value=\"b\" selected>"));
+	assert_non_null(strstr(b.data, "&lt;short&gt;"));
+	assert_non_null(strstr(b.data, "<ul class=\"errorlist\"><li>"));
+	assert_non_null(strstr(b.data, "<label for=\"id_name\">Name:</label>"));
+	assert_non_null(strstr(b.data, "type=\"checkbox\" name=\"agree\""));
+
+	/* Unbound: initial values, also escaped. */
+	assert_int_equal(wk_form_init(&f, &all_form, &arena), 0);
+	assert_int_equal(wk_form_set_initial(&f, "name", "<i>"), 0);
+	assert_int_equal(wk_form_set_initial(&f, "nope", "x"), -1);
+	wk_buf_reset(&b);
+	assert_int_equal(wk_form_render_widget(&f, "note", &b), 0);
+	assert_non_null(strstr(b.data, "&lt;/textarea&gt;&lt;script&gt;"));
+	wk_buf_reset(&b);
+	assert_int_equal(wk_form_render_widget(&f, "name", &b), 0);
+	assert_non_null(strstr(b.data, "value=\"&lt;i&gt;\""));
+	assert_non_null(strstr(b.data, "maxlength=\"5\" required"));
+	assert_int_equal(wk_form_render_widget(&f, "missing", &b), -1);
+}
+
+static void
+test_template_value(void **state)
+{
+	static const char *const in[] = { "name", "<xxxxx>", NULL };
+	static const char src[] =
+	    "{{ form.name.label_tag }}|{{ form.name.widget }}|"
+	    "{{ form.name.errors }}|{{ form.name.label }}|{{ form.name.value }}"
+	    "|{{ form.non_field_errors }}|{% for f in form %}{{ f.name }},"
+	    "{% endfor %}|{{ form.nope }}|{{ form.name }}";
+	struct wk_template_error te;
+	struct wk_template *t = NULL;
+	struct wk_render_env env;
+	struct wk_map *ctx;
+	struct wk_form f;
+	wk_buf out;
+
+	(void)state;
+	run(&f, in);
+	ctx = wk_map_new(&arena);
+	assert_non_null(ctx);
+	assert_int_equal(wk_map_set(&arena, ctx, "form", wk_form_value(&f)),
+	    0);
+	assert_int_equal(wk_template_parse(&arena, "t", src, strlen(src), 0,
+	    &t, &te), 0);
+	memset(&env, 0, sizeof(env));
+	env.arena = &arena;
+	wk_buf_init(&out, &arena);
+	assert_int_equal(wk_template_render(t, &env, ctx, &out, &te), 0);
+	assert_non_null(strstr(out.data, "<label for=\"id_name\">Name:</label>|"
+	    "<input type=\"text\" name=\"name\""));
+	assert_non_null(strstr(out.data, "value=\"&lt;xxxxx&gt;\""));
+	assert_non_null(strstr(out.data, "|Name|&lt;xxxxx&gt;|"));
+	assert_non_null(strstr(out.data, "<ul class=\"errorlist\">"));
+	assert_non_null(strstr(out.data, "name,age,price,"));
+	/* {{ form.name }} prints escaped markup, never live HTML. */
+	assert_non_null(strstr(out.data, "|&lt;input type="));
+}
+
+/* ---- file fields ---------------------------------------------------------------------- */
+
+static const struct wk_form_field up_fields[] = {
+	{ .name = "title", .kind = WK_FF_TEXT },
+	{ .name = "doc", .kind = WK_FF_FILE, .max_length = 10 },
+	{ .name = "opt", .kind = WK_FF_FILE, .flags = WK_FF_OPTIONAL },
+};
+static const struct wk_form_def up_form = WK_FORM_DEF(up_fields, NULL);
+
+/* Parse a multipart body with one file part of content c into f. */
+static int
+upload(struct wk_form *f, struct wk_multipart *mp, const char *fname,
+    const char *c)
+{
+	struct wk_kvlist *data = wk_arena_calloc(&arena, 1, sizeof(*data));
+	char body[1024];
+	size_t i;
+	int n;
+
+	n = snprintf(body, sizeof(body), "--B\r\nContent-Disposition: "
+	    "form-data; name=\"title\"\r\n\r\nHi\r\n--B\r\n"
+	    "Content-Disposition: form-data; name=\"doc\"; filename=\"%s\""
+	    "\r\nContent-Type: text/plain\r\n\r\n%s\r\n--B--\r\n", fname, c);
+	assert_true(n > 0 && (size_t)n < sizeof(body));
+	assert_non_null(data);
+	assert_int_equal(wk_multipart_parse(mp, &arena, "multipart/form-data; "
+	    "boundary=B", NULL, body, (size_t)n), 0);
+	for (i = 0; i < mp->n_parts; i++)
+		if (mp->parts[i].filename == NULL)
+			assert_int_equal(wk_kv_add(&arena, data, mp->parts[i].name,
+			    mp->parts[i].value, mp->parts[i].value_len), 0);
+	assert_int_equal(wk_form_init(f, &up_form, &arena), 0);
+	assert_int_equal(wk_form_bind_data(f, data), 0);
+	assert_int_equal(wk_form_bind_files(f, mp), 0);
+	return wk_form_is_valid(f);
+}
+
+static void
+test_file_field(void **state)
+{
+	struct wk_multipart mp;
+	struct wk_form f;
+	wk_buf b;
+
+	(void)state;
+	assert_int_equal(upload(&f, &mp, "../../x.cgi", "hello"), 1);
+	assert_string_equal(wk_form_text(&f, "title"), "Hi");
+	assert_non_null(wk_form_get(&f, "doc")->file);
+	assert_null(strstr(wk_form_text(&f, "doc"), "/"));
+	assert_null(strstr(wk_form_text(&f, "doc"), ".cgi"));
+	assert_int_equal(access(wk_form_get(&f, "doc")->file->path, R_OK), 0);
+	assert_null(wk_form_get(&f, "opt")->file);
+	wk_buf_init(&b, &arena);
+	assert_int_equal(wk_form_render_widget(&f, "doc", &b), 0);
+	assert_non_null(strstr(b.data, "<input type=\"file\" name=\"doc\""));
+	assert_null(strstr(b.data, "value="));
+	wk_multipart_cleanup(&mp);
+
+	assert_int_equal(upload(&f, &mp, "big.txt", "0123456789abc"), 0);
+	assert_string_equal(err(&f, "doc"),
+	    "Ensure this file has at most 10 bytes (it has 13).");
+	wk_multipart_cleanup(&mp);
+	assert_int_equal(upload(&f, &mp, "empty.txt", ""), 0);
+	assert_string_equal(err(&f, "doc"), "The submitted file is empty.");
+	wk_multipart_cleanup(&mp);
+	/* The file input left empty: no file, required. */
+	assert_int_equal(upload(&f, &mp, "", ""), 0);
+	assert_string_equal(err(&f, "doc"), "This field is required.");
+	wk_multipart_cleanup(&mp);
+}
+
+/* ---- model forms ---------------------------------------------------------------------------- */
+
+#define T_BOOK(F, M) \
+	F(M, title, TEXT, .max_length = 20, .verbose_name = "title") \
+	F(M, isbn, TEXT, .max_length = 13, .flags = WK_UNIQUE, \
+	    .verbose_name = "ISBN") \
+	F(M, pages, INT, .flags = WK_NULL) \
+	F(M, price, REAL, .def = "9.5") \
+	F(M, kind, TEXT, .max_length = 1, .def = "p", \
+	    .choices = WK_CHOICES({ "p", "Paper" }, { "e", "Ebook" })) \
+	F(M, notes, TEXT, .flags = WK_BLANK, .def = "") \
+	F(M, out, BOOL, .def = "0") \
+	F(M, published, DATE, .flags = WK_NULL)
+WK_MODEL_STRUCT(t_book, T_BOOK)
+WK_MODEL_DEFINE(t_book, T_BOOK, .verbose_name = "book")
+
+static const struct wk_model *const book_models[] = { &t_book_model, NULL };
+static const struct wk_migration book_steps[] = {
+	WK_MIGRATION("0001", WK_CREATE_TABLE(t_book_model)),
+};
+static const struct wk_schema book_schema = {
+	.app = "formtest", .order = 100, .models = book_models,
+	.steps = book_steps, .nsteps = 1,
+};
+
+static char tmpdir[64];
+
+static int
+setup_db(void **state)
+{
+	char path[128];
+
+	setup(state);
+	wk_log_set_fd(-1);
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/wick-form-XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+	snprintf(path, sizeof(path), "%s/t.sqlite3", tmpdir);
+	wk_schema_reset();
+	assert_int_equal(wk_schema_register(&book_schema), 0);
+	assert_int_equal(wk_db_set_path(path), 0);
+	wk_db_allow_create(1);
+	assert_int_equal(wk_migrate_run(NULL), WK_DB_OK);
+	wk_db_allow_create(0);
+	return 0;
+}
+
+static int
+teardown_db(void **state)
+{
+	char cmd[128];
+
+	wk_db_close();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	assert_int_equal(system(cmd), 0);
+	return teardown(state);
+}
+
+static int
+bind_model(struct wk_model_form *mf, void *instance, const char *const *pairs)
+{
+	static const char *const fields[] = { "title", "isbn", "pages",
+	    "price", "kind", "notes", "out", "published", NULL };
+	struct wk_kvlist *data = wk_arena_calloc(&arena, 1, sizeof(*data));
+	size_t i;
+
+	assert_int_equal(wk_model_form_init(mf, &arena, &t_book_model, fields,
+	    instance), 0);
+	for (i = 0; pairs[i] != NULL; i += 2)
+		assert_int_equal(wk_kv_add(&arena, data, pairs[i], pairs[i + 1],
+		    strlen(pairs[i + 1])), 0);
+	assert_int_equal(wk_form_bind_data(&mf->form, data), 0);
+	return wk_model_form_is_valid(mf);
+}
+
+static void
+test_model_form_derived(void **state)
+{
+	static const char *const bad_fields[] = { "title", "nope", NULL };
+	static const char *const id_field[] = { "id", NULL };
+	struct wk_model_form mf;
+	wk_buf b;
+
+	(void)state;
+	assert_int_equal(wk_model_form_init(&mf, &arena, &t_book_model,
+	    bad_fields, NULL), -1);
+	assert_int_equal(wk_model_form_init(&mf, &arena, &t_book_model,
+	    id_field, NULL), -1);
+	{
+		static const char *const none[] = { NULL };
+		assert_int_equal(bind_model(&mf, NULL, none), 0);
+	}
+	assert_string_equal(err(&mf.form, "title"), "This field is required.");
+	assert_null(err(&mf.form, "pages"));     /* WK_NULL: optional */
+	assert_null(err(&mf.form, "notes"));     /* WK_BLANK: optional */
+	assert_null(err(&mf.form, "out"));       /* BOOL: optional */
+	assert_int_equal(mf.fields[4].kind, WK_FF_CHOICE);
+	assert_int_equal(mf.fields[5].kind, WK_FF_TEXTAREA);
+	wk_buf_init(&b, &arena);
+	assert_int_equal(wk_model_form_init(&mf, &arena, &t_book_model,
+	    (const char *const[]){ "price", "kind", "isbn", NULL }, NULL), 0);
+	assert_int_equal(wk_form_render_p(&mf.form, &b), 0);
+	assert_non_null(strstr(b.data, "value=\"9.5\""));   /* model default */
+	assert_non_null(strstr(b.data, "<option value=\"p\" selected>Paper"));
+	assert_non_null(strstr(b.data, ">ISBN:</label>"));
+	assert_non_null(strstr(b.data, "maxlength=\"13\""));
+}
+
+static void
+test_model_form_save_and_unique(void **state)
+{
+	static const char *const one[] = { "title", "C", "isbn", "111",
+	    "pages", "300", "price", "12.5", "kind", "e", "out", "on",
+	    "published", "2020-01-02", NULL };
+	static const char *const dup[] = { "title", "Other", "isbn", "111",
+	    "price", "2", "kind", "p", NULL };
+	static const char *const too_long[] = { "title",
+	    "012345678901234567890", "isbn", "222", "price", "2", "kind", "p",
+	    NULL };
+	struct wk_model_form mf;
+	struct t_book *b;
+	void *row;
+
+	(void)state;
+	assert_int_equal(bind_model(&mf, NULL, one), 1);
+	assert_int_equal(wk_model_form_save(&mf), WK_DB_OK);
+	b = mf.obj;
+	assert_true(b->id > 0);
+	assert_int_equal(wk_orm_get(&arena, &t_book_model, b->id, &row),
+	    WK_DB_OK);
+	b = row;
+	assert_string_equal(b->title, "C");
+	assert_int_equal(b->pages, 300);
+	assert_true(b->price == 12.5);
+	assert_string_equal(b->kind, "e");
+	assert_int_equal(b->out, 1);
+	assert_string_equal(b->published, "2020-01-02");
+
+	/* The same ISBN: a field error, not a 500. */
+	assert_int_equal(bind_model(&mf, NULL, dup), 1);
+	assert_int_equal(wk_model_form_save(&mf), WK_DB_INVALID);
+	assert_string_equal(err(&mf.form, "isbn"),
+	    "Book with this ISBN already exists.");
+
+	/* Editing the row itself keeps its own ISBN. */
+	assert_int_equal(bind_model(&mf, row, (const char *const[]){ "title",
+	    "D", "isbn", "111", "price", "1", "kind", "p", NULL }), 1);
+	assert_int_equal(wk_model_form_save(&mf), WK_DB_OK);
+	assert_int_equal(wk_orm_get(&arena, &t_book_model, b->id, &row),
+	    WK_DB_OK);
+	assert_string_equal(((struct t_book *)row)->title, "D");
+	assert_true(wk_is_null((struct t_book *)row, t_book, pages));
+
+	assert_int_equal(bind_model(&mf, NULL, too_long), 0);
+	assert_non_null(strstr(err(&mf.form, "title"), "at most 20"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_valid_and_cleaned, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_required_length_and_validator, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_email_url_tables, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_render_escapes, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_template_value, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_file_field, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_model_form_derived,
+		    setup_db, teardown_db),
+		cmocka_unit_test_setup_teardown(test_model_form_save_and_unique,
+		    setup_db, teardown_db),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
