@@ -267,7 +267,8 @@ build/bench/orm_bench: bench/orm_bench.c build/musl/cgi-bin/blog/models.o \
 BENCH_EXTRA = $(patsubst bench/%.c,build/bench/%,$(wildcard bench/*_bench.c))
 
 bench: packages-test
-	@$(MAKE) --no-print-directory all build/bench/floor_hello build/bench/spawn
+	@$(MAKE) --no-print-directory all build/bench/floor_hello \
+		build/bench/floor_api build/bench/spawn
 	@$(MAKE) --no-print-directory -k $(BENCH_EXTRA) || \
 		echo "bench: WARNING: some benchmarks did not build (see above)"
 	@bench/run
@@ -276,6 +277,15 @@ bench: packages-test
 build/bench/floor_hello: bench/floor_hello.c
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(CFLAGS_COMMON) -static -Wl,--gc-sections -o $@.tmp $<
+	strip $@.tmp
+	mv $@.tmp $@
+
+# The floor of GET /api/posts/ (bench/api.sh): a static C CGI running the
+# same query with SQLite from build/deps and printing the same JSON.
+build/bench/floor_api: bench/floor_api.c $(DEPS_LIBS)
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(CFLAGS_COMMON) -I$(DEPS_DIR)/include -static \
+		-Wl,--gc-sections -o $@.tmp $< $(DEPS_DIR)/lib/libsqlite3.a -lm
 	strip $@.tmp
 	mv $@.tmp $@
 

@@ -62,6 +62,19 @@ json_utf8(const unsigned char *s, size_t n, unsigned *cp)
 
 /* ---- writer ----------------------------------------------------------------------- */
 
+/* ASCII bytes copied as they are: printable, except " \\ < > & (the last
+ * three escaped so JSON can sit inside HTML).  Controls and DEL are 0. */
+static const unsigned char json_plain[128] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* " & */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1,  /* < > */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,  /* \\ */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,  /* DEL */
+};
+
 /* see json.h */
 int
 wk_json_escape(wk_buf *b, const char *s, size_t n)
@@ -77,9 +90,10 @@ wk_json_escape(wk_buf *b, const char *s, size_t n)
 		const char *rep = NULL;
 		char u[7];
 
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' &&
-		    c != '<' && c != '>' && c != '&') {
-			i++;
+		if (c < 0x80 && json_plain[c]) {
+			/* the common case: a run of plain ASCII */
+			for (i++; i < n && p[i] < 0x80 && json_plain[p[i]]; i++)
+				;
 			continue;
 		}
 		len = 1;
@@ -257,9 +271,21 @@ wk_json_str(struct wk_json_writer *w, const char *s)
 int
 wk_json_int(struct wk_json_writer *w, long long v)
 {
+	char tmp[24];
+	size_t k = sizeof(tmp);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
+
 	if (json_before_value(w) != 0)
 		return -1;
-	wk_buf_printf(w->out, "%lld", v);
+	/* Digits by hand: printf's machinery costs more than the number. */
+	do {
+		tmp[--k] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		tmp[--k] = '-';
+	wk_buf_append(w->out, tmp + k, sizeof(tmp) - k);
 	return json_done(w);
 }
 

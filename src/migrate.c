@@ -244,7 +244,8 @@ mig_index_sql(wk_buf *b, const struct wk_model *m, const char *fields,
 	return b->failed || cols.failed ? WK_DB_NOMEM : WK_DB_OK;
 }
 
-/* The indexes a field asks for: WK_UNIQUE, WK_INDEX, and every FK. */
+/* The indexes a field asks for: WK_UNIQUE, WK_INDEX, and every FK unless
+ * it says WK_NO_INDEX. */
 static int
 mig_field_indexes(wk_buf *b, const struct wk_model *m,
     const struct wk_field *f)
@@ -255,7 +256,8 @@ mig_field_indexes(wk_buf *b, const struct wk_model *m,
 		return WK_DB_OK;
 	if (f->flags & WK_UNIQUE)
 		s = mig_index_sql(b, m, f->name, 1);
-	else if ((f->flags & WK_INDEX) || f->kind == WK_FIELD_FK)
+	else if ((f->flags & WK_INDEX) ||
+	    (f->kind == WK_FIELD_FK && !(f->flags & WK_NO_INDEX)))
 		s = mig_index_sql(b, m, f->name, 0);
 	return s;
 }

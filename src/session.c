@@ -41,8 +41,7 @@
 	    .verbose_name = "session key") \
 	F(M, session_data, TEXT, .flags = WK_BLANK, .def = "", \
 	    .verbose_name = "session data") \
-	F(M, expire_date, DATETIME, .flags = WK_INDEX, \
-	    .verbose_name = "expires")
+	F(M, expire_date, DATETIME, .verbose_name = "expires")
 WK_MODEL_STRUCT(wick_session, WICK_SESSION)
 WK_MODEL_DEFINE(wick_session, WICK_SESSION, .verbose_name = "session",
     .verbose_name_plural = "sessions")

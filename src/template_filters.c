@@ -2016,9 +2016,10 @@ f_stringformat(const struct wk_filter_ctx *c, const struct wk_value *in,
 	if (sn == 0 || sn > 20)
 		return 0;
 	conv = spec[sn - 1];
-	/* Flags, width and precision: digits only (no '*'), bounded. */
+	/* Flags, width and precision: digits only (no '*', no NUL: strchr
+	 * would find the terminator), bounded. */
 	for (k = 0; k + 1 < sn; k++)
-		if (strchr("-+ #0123456789.", spec[k]) == NULL)
+		if (spec[k] == '\0' || strchr("-+ #0123456789.", spec[k]) == NULL)
 			return 0;
 	for (k = 0, num = 0; k + 1 < sn; k++) {
 		num = isdigit((unsigned char)spec[k]) ? num * 10 +
@@ -2030,7 +2031,8 @@ f_stringformat(const struct wk_filter_ctx *c, const struct wk_value *in,
 	if ((conv == 'd' || conv == 'i' || conv == 's') &&
 	    memchr(spec, '#', sn - 1) != NULL)
 		return 0;
-	if (conv == 's' && (strpbrk(spec, "+ ") != NULL ||
+	if (conv == 's' && (memchr(spec, '+', sn) != NULL ||
+	    memchr(spec, ' ', sn) != NULL ||
 	    (sn > 1 && (spec[0] == '0' || (spec[0] == '-' && sn > 2 &&
 	    spec[1] == '0')))))
 		return 0;

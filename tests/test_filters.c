@@ -342,6 +342,26 @@ test_format_date_api(void **state)
 	assert_string_equal(wk_buf_cstr(&b), "True 2000-02-29");
 }
 
+/* A NUL inside stringformat's argument is refused, not passed to
+ * snprintf as part of a format (found by fuzz_template). */
+static void
+test_stringformat_nul(void **state)
+{
+	static const char src[] = "[{{ 5|stringformat:\"05\0\0d\" }}]"
+	    "[{{ 'a'|stringformat:\"-\0s\" }}][{{ 5|stringformat:'05d' }}]";
+	struct wk_template_error err;
+	struct wk_render_env env = { NULL, NULL, &arena, 0, 0 };
+	struct wk_template *t;
+	wk_buf b;
+
+	(void)state;
+	assert_int_equal(wk_template_parse(&arena, "f", src, sizeof(src) - 1,
+	    0, &t, &err), 0);
+	wk_buf_init(&b, &arena);
+	assert_int_equal(wk_template_render(t, &env, NULL, &b, &err), 0);
+	assert_string_equal(wk_buf_cstr(&b), "[][][00005]");
+}
+
 int
 main(void)
 {
@@ -349,6 +369,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_filter_table, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_safety_propagation, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_stringformat_nul, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_format_date_api, setup,
 		    teardown),

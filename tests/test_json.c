@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 
 #include "wick/json.h"
@@ -101,13 +102,19 @@ test_writer(void **state)
 	wk_json_bool(&w, 1);
 	wk_json_null(&w);
 	wk_json_str(&w, NULL);
+	wk_json_int(&w, 0);
+	wk_json_int(&w, LLONG_MAX);
+	wk_json_int(&w, LLONG_MIN);
+	wk_json_str(&w, "plain text, then <&> and \\ \x7f end");
 	wk_json_object_begin(&w);
 	wk_json_object_end(&w);
 	wk_json_array_end(&w);
 	wk_json_object_end(&w);
 	assert_int_equal(wk_json_finish(&w), 0);
 	assert_string_equal(wk_buf_cstr(&b), "{\"a\":-5,\"b\\\"\":[\"x\",2.0,"
-	    "0.5,null,true,null,null,{}]}");
+	    "0.5,null,true,null,null,0,9223372036854775807,"
+	    "-9223372036854775808,\"plain text, then \\u003c\\u0026\\u003e "
+	    "and \\\\ \\u007f end\",{}]}");
 }
 
 static void

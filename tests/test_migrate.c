@@ -33,6 +33,14 @@ WK_MODEL_DEFINE(m_note, M_NOTE)
 WK_MODEL_STRUCT(m_other, M_OTHER)
 WK_MODEL_DEFINE(m_other, M_OTHER)
 
+/* Two links: one gets the automatic FK index, one opts out. */
+#define M_LINK(F, M) \
+	F(M, a, FK, .to = &m_note_model, .on_delete = WK_CASCADE) \
+	F(M, b, FK, .to = &m_note_model, .on_delete = WK_CASCADE, \
+	    .flags = WK_NO_INDEX)
+WK_MODEL_STRUCT(m_link, M_LINK)
+WK_MODEL_DEFINE(m_link, M_LINK)
+
 static const struct wk_model *const m_models[] = { &m_note_model, NULL };
 static const struct wk_model *const m_models2[] = {
 	&m_note_model, &m_other_model, NULL
@@ -197,6 +205,29 @@ test_apply_idempotent(void **state)
 	assert_int_equal(n, 3);
 	/* the tag index of the model came with CREATE_TABLE */
 	assert_int_equal(raw_count("m_note__tag"), 1);
+}
+
+static const struct wk_model *const link_models[] = {
+	&m_note_model, &m_link_model, NULL
+};
+static const struct wk_migration link_steps[] = {
+	WK_MIGRATION("0001_initial", WK_CREATE_TABLE(m_note_model),
+	    WK_CREATE_TABLE(m_link_model)),
+};
+static const struct wk_schema link_schema = {
+	.app = "m", .order = 100, .models = link_models, .steps = link_steps,
+	.nsteps = 1,
+};
+
+/* Every FK gets an index unless it says WK_NO_INDEX. */
+static void
+test_fk_index_opt_out(void **state)
+{
+	(void)state;
+	wk_schema_register(&link_schema);
+	assert_int_equal(wk_migrate_run(NULL), WK_DB_OK);
+	assert_int_equal(raw_count("m_link__a"), 1);
+	assert_int_equal(raw_count("m_link__b"), 0);
 }
 
 static void
@@ -408,6 +439,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(test_apply_idempotent),
+		T(test_fk_index_opt_out),
 		T(test_upgrade_add_column),
 		T(test_fresh_db_add_column_noop),
 		T(test_failing_step_rolls_back),

@@ -90,8 +90,10 @@ WK_MODEL_STRUCT(wick_group, WICK_GROUP)
 	    .verbose_name = "name")
 WK_MODEL_STRUCT(wick_permission, WICK_PERMISSION)
 
+/* (user, group) has a unique index, which also serves look-ups by user. */
 #define WICK_USER_GROUPS(F, M) \
-	F(M, user, FK, .to = &wick_user_model, .on_delete = WK_CASCADE) \
+	F(M, user, FK, .to = &wick_user_model, .on_delete = WK_CASCADE, \
+	    .flags = WK_NO_INDEX) \
 	F(M, group, FK, .to = &wick_group_model, .on_delete = WK_CASCADE)
 WK_MODEL_STRUCT(wick_user_groups, WICK_USER_GROUPS)
 
@@ -101,7 +103,7 @@ WK_MODEL_STRUCT(wick_user_groups, WICK_USER_GROUPS)
 	F(M, group, FK, .to = &wick_group_model, .on_delete = WK_CASCADE, \
 	    .flags = WK_NULL) \
 	F(M, permission, FK, .to = &wick_permission_model, \
-	    .on_delete = WK_CASCADE)
+	    .on_delete = WK_CASCADE, .flags = WK_NO_INDEX)
 WK_MODEL_STRUCT(wick_grant, WICK_GRANT)
 
 #define WICK_LOGIN_FAILURE(F, M) \

@@ -79,6 +79,11 @@ enum wk_field_kind {
 #define WK_UNIQUE 0x04u  /* unique index */
 #define WK_INDEX  0x08u  /* plain index */
 #define WK_PK     0x10u  /* the primary key (set on `id` only) */
+/* A foreign key without its automatic index (Django's db_index=False):
+ * for links another index already leads with, or that are never searched.
+ * Every schema object costs each new connection a parse, so fewer is
+ * faster. */
+#define WK_NO_INDEX 0x20u
 
 enum wk_on_delete {
 	WK_CASCADE,   /* delete the rows that point at a deleted row */
