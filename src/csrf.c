@@ -526,13 +526,9 @@ routed_to_exempt(const struct wk_request *req)
 	return wk_csrf_is_exempt(tmp.route->view);
 }
 
-/*
- * What {% csrf_token %} renders (template.h's hook): the hidden form field
- * with a fresh masked token.  Tokens are [a-zA-Z0-9], nothing to escape.
- * (Added by the auth helper so that the demo's forms carry the token.)
- */
-static int
-csrf_template_hook(struct wk_request *req, wk_buf *out)
+/* see csrf.h; tokens are [a-zA-Z0-9], nothing to escape. */
+int
+wk_csrf_form_field(struct wk_request *req, wk_buf *out)
 {
 	const char *tok = wk_csrf_token(req);
 
@@ -551,7 +547,6 @@ csrf_on_request(struct wk_request *req, struct wk_response *resp)
 	struct csrf_state *st = get_state(req);
 	const char *why = NULL, *msg;
 
-	wk_template_set_csrf_hook(csrf_template_hook);
 	if (st == NULL)
 		return WK_MW_ERROR;
 	/* A malformed or contested cookie is replaced (Django does too). */

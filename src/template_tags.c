@@ -22,6 +22,15 @@
 
 static wk_csrf_hook_fn csrf_hook;
 
+/*
+ * The CSRF module's {% csrf_token %}, when the program links it (csrf.c).
+ * A weak reference: it does not pull the module in, and is NULL without
+ * it.  Nothing is installed per request, so a request that renders no
+ * template touches neither this code nor csrf_hook's page.
+ */
+extern int wk_csrf_form_field(struct wk_request *req, wk_buf *out)
+    __attribute__((weak));
+
 /* see template.h */
 void
 wk_template_set_csrf_hook(wk_csrf_hook_fn fn)
@@ -83,8 +92,10 @@ int
 tpl_render_csrf(struct tpl_render *r, const struct tpl_node *n)
 {
 	static int warned;
+	wk_csrf_hook_fn hook = csrf_hook != NULL ? csrf_hook :
+	    wk_csrf_form_field;
 
-	if (csrf_hook == NULL || r->env->req == NULL) {
+	if (hook == NULL || r->env->req == NULL) {
 		if (!warned) {
 			warned = 1;
 			wk_log(r->env->req, WK_LOG_WARN, "{%% csrf_token %%} "
@@ -93,7 +104,7 @@ tpl_render_csrf(struct tpl_render *r, const struct tpl_node *n)
 		}
 		return 0;
 	}
-	if (csrf_hook(r->env->req, r->out) != 0)
+	if (hook(r->env->req, r->out) != 0)
 		return tpl_fail(r, n, "csrf_token failed");
 	return 0;
 }

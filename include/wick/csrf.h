@@ -48,6 +48,7 @@
 
 #include <stddef.h>
 
+#include "wick/buf.h"
 #include "wick/middleware.h"
 #include "wick/router.h"
 
@@ -76,6 +77,15 @@ extern const struct wk_middleware wk_mw_csrf;
  * NULL only when randomness or memory failed.
  */
 const char *wk_csrf_token(struct wk_request *req);
+
+/*
+ * wk_csrf_form_field - append the hidden csrfmiddlewaretoken input with a
+ * fresh token (wk_csrf_token) to out; 0, or -1 when no token could be
+ * made.  This is what {% csrf_token %} renders: the template engine finds
+ * it by itself whenever this module is linked in, so nothing has to be
+ * installed at run time (wk_template_set_csrf_hook overrides it).
+ */
+int wk_csrf_form_field(struct wk_request *req, wk_buf *out);
 
 /*
  * wk_csrf_rotate - replace the secret by a new one (call it at login, as

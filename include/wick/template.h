@@ -281,12 +281,13 @@ int wk_template_add_context_processor(wk_context_processor_fn fn);
 
 /*
  * What {% csrf_token %} calls: append the hidden form field (HTML) for req
- * to out; 0 or -1.  The CSRF module installs it; until then csrf_token
- * renders nothing (and logs once per process).
+ * to out; 0 or -1.  By default it is wk_csrf_form_field (csrf.h) when the
+ * CSRF module is linked in; without it csrf_token renders nothing (and
+ * logs once per process).
  */
 typedef int (*wk_csrf_hook_fn)(struct wk_request *req, wk_buf *out);
 
-/* wk_template_set_csrf_hook - install fn (NULL removes it). */
+/* wk_template_set_csrf_hook - use fn instead (NULL: back to the default). */
 void wk_template_set_csrf_hook(wk_csrf_hook_fn fn);
 
 /* ---- helpers shared with apps --------------------------------------------------------- */
