@@ -268,7 +268,7 @@ BENCH_EXTRA = $(patsubst bench/%.c,build/bench/%,$(wildcard bench/*_bench.c))
 
 bench: packages-test
 	@$(MAKE) --no-print-directory all build/bench/floor_hello \
-		build/bench/floor_api build/bench/spawn
+		build/bench/floor_api build/bench/floor_create build/bench/spawn
 	@$(MAKE) --no-print-directory -k $(BENCH_EXTRA) || \
 		echo "bench: WARNING: some benchmarks did not build (see above)"
 	@bench/run
@@ -286,6 +286,17 @@ build/bench/floor_api: bench/floor_api.c $(DEPS_LIBS)
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(CFLAGS_COMMON) -I$(DEPS_DIR)/include -static \
 		-Wl,--gc-sections -o $@.tmp $< $(DEPS_DIR)/lib/libsqlite3.a -lm
+	strip $@.tmp
+	mv $@.tmp $@
+
+# The floor of the create request (bench/create_request.sh): a static C CGI
+# doing that POST's work (CSRF, session, user, INSERT, flash message) with
+# SQLite and BearSSL from build/deps.
+build/bench/floor_create: bench/floor_create.c $(DEPS_LIBS)
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(CFLAGS_COMMON) -I$(DEPS_DIR)/include -static \
+		-Wl,--gc-sections -o $@.tmp $< $(DEPS_DIR)/lib/libsqlite3.a \
+		$(DEPS_DIR)/lib/libbearssl.a -lm
 	strip $@.tmp
 	mv $@.tmp $@
 

@@ -60,7 +60,9 @@ fail:
 int
 wk_buf_append(wk_buf *b, const void *p, size_t n)
 {
-	if (buf_reserve(b, n) != 0)
+	/* Room already there (the common case): no call. */
+	if ((b->data == NULL || b->failed || n > b->cap - b->len) &&
+	    buf_reserve(b, n) != 0)
 		return -1;
 	if (n > 0)
 		memcpy(b->data + b->len, p, n);
@@ -80,6 +82,11 @@ wk_buf_puts(wk_buf *b, const char *s)
 int
 wk_buf_putc(wk_buf *b, char c)
 {
+	if (b->data != NULL && !b->failed && b->len < b->cap) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		return 0;
+	}
 	return wk_buf_append(b, &c, 1);
 }
 

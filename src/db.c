@@ -127,17 +127,39 @@ db_backoff_ms(int n)
 	return base / 2 + db_random() % (base + 1);
 }
 
+/* A hash of the SQL text for the statement cache, eight bytes a step
+ * (the cache compares the text too, so collisions cost only time). */
 static uint32_t
 db_hash(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
-	size_t i;
+	uint64_t h = 1469598103934665603ull, w;
+	size_t i = 0;
 
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 1099511628211ull;
+		h ^= h >> 29;
 	}
-	return h;
+	for (; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* Equal SQL texts of n bytes?  Word by word: musl's memcmp goes byte by
+ * byte, and this runs on every query. */
+static int
+db_same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return 0;
+	}
+	return memcmp(a + i, b + i, n - i) == 0;
 }
 
 /* ---- errors -------------------------------------------------------------------- */
@@ -647,7 +669,7 @@ wk__db_prepare(const char *sql, size_t len, sqlite3_stmt **st, int *cached)
 			break;
 		}
 		if (e->hash == hash && e->len == len &&
-		    memcmp(e->sql, sql, len) == 0) {
+		    db_same(e->sql, sql, len)) {
 			if (e->in_use)
 				break;  /* re-entered: use a private copy */
 			e->in_use = 1;
