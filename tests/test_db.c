@@ -590,6 +590,27 @@ test_kill9_mid_transaction(void **state)
 	}
 }
 
+/* Many small write requests keep the WAL short (the next process reads
+ * all of its valid frames to rebuild the WAL index). */
+static void
+test_wal_stays_short(void **state)
+{
+	char wal[160];
+	struct stat sb;
+	int i;
+
+	(void)state;
+	make_db();
+	for (i = 0; i < 300; i++)
+		assert_int_equal(add_item(7, i), WK_DB_OK);  /* 300 commits */
+	assert_int_equal(count_items(), 300);
+	assert_true(snprintf(wal, sizeof(wal), "%s-wal", path) <
+	    (int)sizeof(wal));
+	assert_int_equal(stat(wal, &sb), 0);
+	/* SQLite's default (1,000 pages) would let it pass 300 frames */
+	assert_true(sb.st_size < 100 * (4096 + 24));
+}
+
 static void
 test_status_names(void **state)
 {
@@ -630,6 +651,7 @@ main(void)
 		T(test_contention),
 		T(test_auto_migrate_concurrent),
 		T(test_kill9_mid_transaction),
+		T(test_wal_stays_short),
 		cmocka_unit_test(test_status_names),
 	};
 
