@@ -222,6 +222,8 @@ main(void)
 	    SQLITE_OK)
 		return 1;
 	sqlite3_busy_timeout(db, 5000);
+	/* as the app does (src/db.c): checkpoint at 64 WAL pages */
+	sqlite3_wal_autocheckpoint(db, 64);
 	if (sqlite3_prepare_v2(db, sql, sizeof(sql) - 1, &st, NULL) !=
 	    SQLITE_OK)
 		return 1;

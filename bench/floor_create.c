@@ -791,6 +791,8 @@ main(void)
 		return answer("500 Internal Server Error");
 	sqlite3_extended_result_codes(db, 1);
 	sqlite3_busy_timeout(db, 5000);
+	/* as the app does (src/db.c): checkpoint at 64 WAL pages */
+	sqlite3_wal_autocheckpoint(db, 64);
 	if (sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, &fk) !=
 	    SQLITE_OK || !fk)
 		return answer("500 Internal Server Error");
