@@ -208,8 +208,8 @@ mig_coldef(wk_buf *b, const struct wk_field *f)
 	if (f->kind == WK_FIELD_FK && f->to != NULL) {
 		wk_buf_puts(b, " REFERENCES ");
 		mig_ident(b, f->to->name);
-		wk_buf_printf(b, " (\"id\") ON DELETE %s",
-		    f->on_delete == WK_PROTECT ? "RESTRICT" :
+		wk_buf_puts(b, " (\"id\") ON DELETE ");
+		wk_buf_puts(b, f->on_delete == WK_PROTECT ? "RESTRICT" :
 		    f->on_delete == WK_SET_NULL ? "SET NULL" : "CASCADE");
 	}
 }

@@ -1201,7 +1201,10 @@ wk_q_aggregate(struct wk_query *q, enum wk_agg agg, const char *field,
 		return q_fail(q, WK_DB_INVALID, "unknown field", field);
 	wk_buf_init(&b, q->arena);
 	q->qualify = q->joins != 0;
-	wk_buf_printf(&b, "SELECT %s(", q_agg_names[agg]);
+	/* the function name comes from a constant table */
+	wk_buf_puts(&b, "SELECT ");
+	wk_buf_puts(&b, q_agg_names[agg]);
+	wk_buf_putc(&b, '(');
 	if (q->limit_bind > 0 && (q->limit >= 0 || q->offset > 0)) {
 		wk_buf_puts(&b, "x) FROM (SELECT ");
 		q_colsql_final(q, &b, &c);
