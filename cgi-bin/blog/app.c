@@ -20,17 +20,17 @@
 static const struct wk_route blog_routes[] = {
 	{ "", blog_page_home, "home", WK_GET, NULL },
 	{ "hello", blog_hello, "hello", WK_GET, NULL },
-	/* page routes (templates helper) */
+	/* pages (pages.c) */
 	{ "posts/", blog_post_list, "posts", WK_GET, NULL },
 	{ "posts/<int:id>/", blog_post_detail, "post", WK_GET, NULL },
 	{ "static/<path:name>", blog_static, "static", WK_GET, NULL },
-	/* account routes (auth helper) */
+	/* accounts (accounts.c) */
 	{ "accounts/login/", blog_login, "login", WK_GET | WK_POST, NULL },
 	{ "accounts/logout/", blog_logout, "logout", WK_POST, NULL },
 	{ "posts/new/", blog_post_new, "post_new", WK_GET | WK_POST, NULL },
 	{ "posts/<int:id>/comment/", blog_post_comment, "post_comment",
 	    WK_POST, NULL },
-	/* api routes (ORM helper) */
+	/* the JSON API (api.c) */
 	{ "api/", NULL, NULL, 0, blog_api_routes },
 	WK_ROUTES_END
 };
@@ -59,5 +59,5 @@ const struct wk_app blog_app = {
 	.routes = blog_routes,
 	.middleware = blog_middleware,
 	.commands = blog_commands,
-	.error_view = blog_error_page, /* error view (templates helper) */
+	.error_view = blog_error_page, /* 403/404/500 from templates */
 };

@@ -36,7 +36,7 @@ int blog_error_page(struct wk_request *req, struct wk_response *resp,
 extern const struct wk_route blog_api_routes[];
 extern const struct wk_command blog_api_commands[];
 
-/* accounts.c: login, logout, new posts, comments (auth helper). */
+/* accounts.c: login, logout, new posts, comments. */
 struct wk_map;
 int blog_login(struct wk_request *req, struct wk_response *resp);
 int blog_logout(struct wk_request *req, struct wk_response *resp);

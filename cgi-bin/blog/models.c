@@ -30,7 +30,7 @@ static const struct wk_migration blog_steps[] = {
 	/* The API lists published posts newest first: one index serves it. */
 	WK_MIGRATION("0002_post_published_created",
 	    WK_ADD_INDEX(blog_post_model, "published,created", 0)),
-	/* Posts get an author account (auth helper); NULL for old posts. */
+	/* Posts get an author account; NULL for posts made before. */
 	WK_MIGRATION("0003_post_author",
 	    WK_ADD_COLUMN(blog_post_model, "author")),
 };
