@@ -24,6 +24,7 @@
 #include "wick/db.h"
 #include "wick/log.h"
 #include "wick/middleware.h"
+#include "wick/multipart.h"
 #include "wick/request.h"
 #include "wick/response.h"
 #include "wick/router.h"
@@ -229,6 +230,9 @@ out:
 	for (i = nmw; i > 0; i--)
 		if (mw[i - 1]->on_response != NULL)
 			mw[i - 1]->on_response(req, resp);
+	/* Uploaded files nobody moved away (also after a refusal). */
+	if (req->slots[WK_SLOT_MULTIPART] != NULL)
+		wk_multipart_request_cleanup(req);
 	if (req->method == WK_METHOD_HEAD)
 		resp->no_body = 1;
 	if (resp->body.failed) {

@@ -381,27 +381,26 @@ referer_problem(struct wk_request *req)
 	return why != NULL ? why : REASON_MALFORMED_REFERER;
 }
 
-/* csrfmiddlewaretoken from a multipart body (files read and dropped). */
+/*
+ * csrfmiddlewaretoken from a multipart body.  The body is parsed once per
+ * request (streamed from stdin under CGI), so this parse is the view's
+ * too: its files stay for the view, and the pipeline removes them when
+ * the request ends (also when the token is refused).
+ */
 static const char *
 multipart_token(struct wk_request *req)
 {
 	const struct wk_multipart_part *p;
 	struct wk_multipart_opts o;
 	struct wk_multipart mp;
-	const char *tok = NULL;
 
-	if (!wk_multipart_is_form_data(req->content_type) || req->body == NULL)
+	if (!wk_multipart_is_form_data(req->content_type))
 		return NULL;
 	wk_multipart_opts_default(&o, req->settings);
-	o.store_files = 0;
-	if (wk_multipart_parse(&mp, req->arena, req->content_type, &o,
-	    req->body, req->body_len) == 0) {
-		p = wk_multipart_find(&mp, WK_CSRF_FIELD_NAME);
-		if (p != NULL && p->filename == NULL)
-			tok = p->value;
-	}
-	wk_multipart_cleanup(&mp);
-	return tok;
+	if (wk_multipart_parse_request(req, &o, &mp) != 0)
+		return NULL;
+	p = wk_multipart_find(&mp, WK_CSRF_FIELD_NAME);
+	return p != NULL && p->filename == NULL ? p->value : NULL;
 }
 
 /* Safe methods (RFC 9110): never checked. */

@@ -769,27 +769,84 @@ wk_multipart_parse_fd(struct wk_multipart *mp, wk_arena *a, const char *ct,
 	return wk_multipart_end(mp);
 }
 
+/* The one parse of a request's body, kept in req->slots. */
+struct mp_cached {
+	struct wk_multipart mp;
+	int status;
+};
+
+/* Stream a body left on its descriptor (CGI) through the parser. */
+static int
+mp_parse_stream(struct wk_request *req, const struct wk_multipart_opts *o,
+    struct wk_multipart *mp)
+{
+	char *buf;
+	long r;
+	int st;
+
+	if ((st = wk_multipart_begin(mp, req->arena, req->content_type, o)) !=
+	    0)
+		return st;
+	if (req->body_left > mp->opts.limits.max_total_bytes)
+		return mp_fail(mp, 413, "Multipart body too large");
+	buf = wk_arena_alloc(req->arena, READ_CHUNK);
+	if (buf == NULL)
+		return mp_fail(mp, 500, "Out of memory");
+	while ((r = wk_request_body_read(req, buf, READ_CHUNK)) > 0)
+		if ((st = wk_multipart_feed(mp, buf, (size_t)r)) != 0)
+			return st;
+	if (r < 0)
+		return mp_fail(mp, 400, req->error != NULL ? req->error :
+		    "Could not read the request body");
+	return wk_multipart_end(mp);
+}
+
 /* see multipart.h */
 int
 wk_multipart_parse_request(struct wk_request *req,
     const struct wk_multipart_opts *o, struct wk_multipart *mp)
 {
+	struct mp_cached *c = req->slots[WK_SLOT_MULTIPART];
 	size_t i;
 	int st;
 
-	st = wk_multipart_parse(mp, req->arena, req->content_type, o,
-	    req->body != NULL ? req->body : "", req->body_len);
-	if (st != 0)
-		return st;
-	for (i = 0; i < mp->n_parts; i++) {
-		const struct wk_multipart_part *p = &mp->parts[i];
+	if (c != NULL) {            /* parsed already (e.g. by CSRF) */
+		*mp = c->mp;
+		return c->status;
+	}
+	c = wk_arena_alloc(req->arena, sizeof(*c));
+	if (c == NULL) {
+		memset(mp, 0, sizeof(*mp));
+		mp->cur_fd = -1;
+		return 500;
+	}
+	if (req->body_fd >= 0)
+		st = mp_parse_stream(req, o, &c->mp);
+	else
+		st = wk_multipart_parse(&c->mp, req->arena, req->content_type,
+		    o, req->body != NULL ? req->body : "", req->body_len);
+	for (i = 0; st == 0 && i < c->mp.n_parts; i++) {
+		const struct wk_multipart_part *p = &c->mp.parts[i];
 		if (p->filename != NULL)
 			continue;
 		if (wk_kv_add(req->arena, &req->post, p->name, p->value,
 		    p->value_len) != 0)
-			return mp_fail(mp, 500, "Out of memory");
+			st = mp_fail(&c->mp, 500, "Out of memory");
 	}
-	return 0;
+	c->status = st;
+	req->slots[WK_SLOT_MULTIPART] = c;
+	*mp = c->mp;
+	return st;
+}
+
+/* see multipart.h */
+void
+wk_multipart_request_cleanup(struct wk_request *req)
+{
+	struct mp_cached *c = req->slots[WK_SLOT_MULTIPART];
+
+	if (c != NULL)
+		wk_multipart_cleanup(&c->mp);
 }
 
 /* see multipart.h */

@@ -667,9 +667,8 @@ now_ms(void)
  */
 static int
 read_body_fd(struct wk_request *req, int fd, char *dst, size_t n,
-    int timeout_ms)
+    long long deadline)
 {
-	long long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	long long left;
 	size_t got = 0;
 	struct pollfd pfd;
@@ -711,6 +710,45 @@ read_body_fd(struct wk_request *req, int fd, char *dst, size_t n,
 timeout:
 	return fail_fmt(req, 400, "Request body timed out",
 	    "Request body timed out after %zu of %zu bytes", got, n);
+}
+
+/* 1 if the content type is multipart/form-data (any case, parameters
+ * allowed): such a body is left on its descriptor for the multipart
+ * parser to stream. */
+static int
+is_multipart_form(const char *ct)
+{
+	static const char type[] = "multipart/form-data";
+
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return strncasecmp(ct, type, sizeof(type) - 1) == 0 &&
+	    (ct[sizeof(type) - 1] == '\0' || ct[sizeof(type) - 1] == ';' ||
+	    ct[sizeof(type) - 1] == ' ' || ct[sizeof(type) - 1] == '\t');
+}
+
+/* see request.h */
+long
+wk_request_body_read(struct wk_request *req, void *dst, size_t n)
+{
+	size_t want;
+
+	if (req->body_fd < 0 || req->body_left == 0)
+		return 0;
+	want = n < req->body_left ? n : req->body_left;
+	if (want > (size_t)LONG_MAX)
+		want = (size_t)LONG_MAX;
+	/* Exactly want bytes (the body is known to hold them), with the
+	 * request's deadline: a stalled or short body is a 400. */
+	if (read_body_fd(req, req->body_fd, dst, want,
+	    req->body_deadline_ms) != 0) {
+		req->body_fd = -1;
+		return -1;
+	}
+	req->body_left -= want;
+	if (req->body_left == 0)
+		req->body_fd = -1;
+	return (long)want;
 }
 
 /* 1 if the content type is application/x-www-form-urlencoded (any case,
@@ -842,8 +880,19 @@ check_and_parse(struct wk_request *req, const struct collected *c,
 		return fail_fmt(req, 413, "Request body too large",
 		    "Request body exceeds the %zu-byte limit", s->max_body);
 
-	/* Only now, with the length checked, allocate and read. */
+	/* A multipart body under CGI stays where it is: the multipart parser
+	 * streams it (files to disk) when the view or CSRF asks for it. */
 	len = req->content_length;
+	req->body_deadline_ms = now_ms() +
+	    (s->read_timeout_ms > 0 ? s->read_timeout_ms : 0);
+	if (len > 0 && body != NULL && body->fd >= 0 &&
+	    is_multipart_form(req->content_type)) {
+		req->body_fd = body->fd;
+		req->body_left = len;
+		return 0;
+	}
+
+	/* Only now, with the length checked, allocate and read. */
 	buf = wk_arena_alloc(req->arena, len + 1);
 	if (buf == NULL)
 		return fail_with(req, 500, NULL);
@@ -853,7 +902,7 @@ check_and_parse(struct wk_request *req, const struct collected *c,
 			    "Request body ended after 0 of %zu bytes", len);
 		if (body->fd >= 0) {
 			st = read_body_fd(req, body->fd, buf, len,
-			    s->read_timeout_ms);
+			    req->body_deadline_ms);
 			if (st != 0)
 				return st;
 		} else {
@@ -912,6 +961,7 @@ wk_request_parse(struct wk_request *req, wk_arena *a,
 	req->server_port = "";
 	req->remote_addr = "";
 	req->body = "";
+	req->body_fd = -1;
 
 	if (wk_random_hex(req->id, (sizeof(req->id) - 1) / 2) != 0)
 		return fail_with(req, 500, "No randomness for the request id");

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "wick/arena.h"
@@ -734,6 +735,108 @@ test_parse_request(void **state)
 	wk_multipart_cleanup(&mp);
 }
 
+/* A CGI request (body on a descriptor) with simple_body's first n bytes
+ * in a pipe; the write end stays open when keep_open (a stalled client). */
+static int
+pipe_request(struct wk_request *req, struct wk_settings *s, size_t n,
+    int keep_open, int *wfd)
+{
+	static char cl[64];
+	static char *env[] = {
+		(char *)(uintptr_t)"REQUEST_METHOD=POST",
+		(char *)(uintptr_t)"CONTENT_TYPE=" CT,
+		cl,
+		(char *)(uintptr_t)"HTTP_HOST=localhost",
+		(char *)(uintptr_t)"SERVER_NAME=localhost",
+		(char *)(uintptr_t)"SERVER_PORT=80",
+		NULL
+	};
+	struct wk_body_source src = { -1, NULL, 0 };
+	int p[2];
+
+	snprintf(cl, sizeof(cl), "CONTENT_LENGTH=%zu",
+	    sizeof(simple_body) - 1);
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], simple_body, n), (ssize_t)n);
+	if (keep_open) {
+		*wfd = p[1];
+	} else {
+		close(p[1]);
+		*wfd = -1;
+	}
+	src.fd = p[0];
+	return wk_request_parse(req, &arena, s, env, &src);
+}
+
+/* Under CGI the body is not read into memory: the parser streams it from
+ * the descriptor, once, and what is not moved away goes at request end. */
+static void
+test_parse_request_streamed(void **state)
+{
+	struct wk_settings s;
+	struct wk_request req;
+	struct wk_multipart mp, again;
+	const struct wk_multipart_part *up;
+	size_t len;
+	char *data;
+	int wfd, rfd;
+
+	(void)state;
+	wk_settings_defaults(&s);
+	assert_int_equal(pipe_request(&req, &s, sizeof(simple_body) - 1, 0,
+	    &wfd), 0);
+	rfd = req.body_fd;
+	assert_true(rfd >= 0);
+	assert_int_equal(req.body_len, 0);       /* nothing held in memory */
+	assert_int_equal(req.body_left, sizeof(simple_body) - 1);
+	assert_int_equal(wk_multipart_parse_request(&req, &opts, &mp), 0);
+	assert_int_equal(req.body_fd, -1);       /* consumed */
+	assert_string_equal(wk_request_post(&req, "title"),
+	    "Hello, w\xc3\xb6rld");
+	up = wk_multipart_find(&mp, "upload");
+	assert_non_null(up);
+	assert_non_null(up->path);
+	data = slurp(up->path, &len);
+	assert_int_equal(len, sizeof(simple_file) - 1);
+	assert_memory_equal(data, simple_file, len);
+	/* A second call (the view after CSRF) gets the same parse. */
+	assert_int_equal(wk_multipart_parse_request(&req, &opts, &again), 0);
+	assert_ptr_equal(again.parts, mp.parts);
+	assert_int_equal(count_entries(tmpdir), 2);  /* folder + file */
+	wk_multipart_request_cleanup(&req);
+	assert_int_equal(count_entries(tmpdir), 0);
+	close(rfd);
+}
+
+/* A client that stops sending: 400 within read_timeout_ms, nothing kept. */
+static void
+test_parse_request_stalled(void **state)
+{
+	struct wk_settings s;
+	struct wk_request req;
+	struct wk_multipart mp;
+	struct timespec t0, t1;
+	long ms;
+	int wfd, rfd;
+
+	(void)state;
+	wk_settings_defaults(&s);
+	s.read_timeout_ms = 200;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(pipe_request(&req, &s, 150, 1, &wfd), 0);
+	rfd = req.body_fd;
+	assert_int_equal(wk_multipart_parse_request(&req, &opts, &mp), 400);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) /
+	    1000000;
+	assert_true(ms >= 150 && ms < 5000);
+	assert_non_null(strstr(mp.error, "timed out"));
+	assert_int_equal(count_entries(tmpdir), 0);
+	wk_multipart_request_cleanup(&req);
+	close(wfd);
+	close(rfd);
+}
+
 int
 main(void)
 {
@@ -757,6 +860,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_move, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parse_request, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_parse_request_streamed,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parse_request_stalled,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -176,13 +176,26 @@ int wk_multipart_parse_fd(struct wk_multipart *mp, wk_arena *a,
     size_t length);
 
 /*
- * wk_multipart_parse_request - parse req->body (already read by the
- * request parser, within max_body) as req->content_type and append every
- * plain field to req->post, so wk_request_post() sees form fields as for
- * urlencoded bodies.  0 or a status as above (req->post unchanged then).
+ * wk_multipart_parse_request - parse the request's body as
+ * req->content_type and append every plain field to req->post, so
+ * wk_request_post() sees form fields as for urlencoded bodies.  Under CGI
+ * the body is streamed from stdin (the request parser left it there, see
+ * request.h), so a file never sits in memory whole; the test client's
+ * body is parsed from memory.  The body is parsed once per request: a
+ * later call (the view, after the CSRF middleware looked for its token)
+ * gets the same result and parts, whatever o says.  0 or a status as
+ * above.  Files not moved away are removed when the request ends
+ * (wk_multipart_request_cleanup), even if nobody calls cleanup.
  */
 int wk_multipart_parse_request(struct wk_request *req,
     const struct wk_multipart_opts *o, struct wk_multipart *mp);
+
+/*
+ * wk_multipart_request_cleanup - remove what wk_multipart_parse_request
+ * stored for req and was not moved away.  The pipeline (wk_app_handle)
+ * calls it when the request ends.
+ */
+void wk_multipart_request_cleanup(struct wk_request *req);
 
 /* wk_multipart_find - the last part named name, or NULL. */
 const struct wk_multipart_part *wk_multipart_find(

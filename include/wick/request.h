@@ -66,6 +66,7 @@ enum wk_request_slot {
 	WK_SLOT_CSRF,
 	WK_SLOT_MESSAGES,
 	WK_SLOT_APP,
+	WK_SLOT_MULTIPART,    /* the parsed multipart body (multipart.c) */
 	WK_SLOT__MAX
 };
 
@@ -109,6 +110,13 @@ struct wk_request {
 	struct wk_kvlist post;             /* urlencoded body fields */
 	const char *body;                  /* raw body, NUL-terminated */
 	size_t body_len;
+	/* A multipart/form-data body read from a descriptor (CGI) is not
+	 * read into memory: body is "" and the body waits on body_fd for
+	 * wk_request_body_read (wk_multipart_parse_request streams it to
+	 * disk).  body_fd is -1 otherwise, and once the body is consumed. */
+	int body_fd;
+	size_t body_left;                  /* bytes still to read there */
+	long long body_deadline_ms;        /* CLOCK_MONOTONIC, whole body */
 
 	const struct wk_app *app;          /* the app serving this request */
 	const struct wk_route *routes;     /* the app's root table (reverse) */
@@ -132,6 +140,15 @@ struct wk_request {
 int wk_request_parse(struct wk_request *req, wk_arena *a,
     const struct wk_settings *s, char *const *envp,
     const struct wk_body_source *body);
+
+/*
+ * wk_request_body_read - read up to n more bytes of a body left on
+ * req->body_fd (see above) into dst.  Returns the count (> 0), 0 when the
+ * whole body has been read, or -1 with req->error_status (400) and
+ * req->error set: the body ended early, or did not arrive within the
+ * read_timeout_ms setting, counted from the start of the request.
+ */
+long wk_request_body_read(struct wk_request *req, void *dst, size_t n);
 
 /*
  * wk_request_check_host - 0 if req->host is allowed by the settings,
