@@ -883,8 +883,10 @@ check_and_parse(struct wk_request *req, const struct collected *c,
 	/* A multipart body under CGI stays where it is: the multipart parser
 	 * streams it (files to disk) when the view or CSRF asks for it. */
 	len = req->content_length;
-	req->body_deadline_ms = now_ms() +
-	    (s->read_timeout_ms > 0 ? s->read_timeout_ms : 0);
+	/* (Only with a body: the first clock read costs a page fault.) */
+	if (len > 0)
+		req->body_deadline_ms = now_ms() +
+		    (s->read_timeout_ms > 0 ? s->read_timeout_ms : 0);
 	if (len > 0 && body != NULL && body->fd >= 0 &&
 	    is_multipart_form(req->content_type)) {
 		req->body_fd = body->fd;
