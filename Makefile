@@ -137,12 +137,12 @@ packages-run:
 packages-test:
 	@tools/ensure-packages $(TEST_PKGS)
 
-# The demo's database is created (and seeded once) before serving; its path
+# The demo's database is created (and seeded while it has no posts) before serving; its path
 # is the `database` setting, by default ~/.local/share/wick/blog.sqlite3.
 run: packages-run
 	@$(MAKE) --no-print-directory $(APPS)
 	cgi-bin/blog.cgi migrate
-	@test -f build/run-seeded || { cgi-bin/blog.cgi seed 30 && touch build/run-seeded; }
+	cgi-bin/blog.cgi seed 30 --if-empty
 	@echo "Serving the demo on http://127.0.0.1:8000/ (Ctrl-C stops)."
 	@echo "To log in and write posts: cgi-bin/blog.cgi createsuperuser"
 	cgi-bin/blog.cgi runserver 127.0.0.1:8000

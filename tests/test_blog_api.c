@@ -32,12 +32,13 @@ static struct wk_test_client client;
 static wk_arena arena;
 
 static int
-run_command(const char *name, const char *arg)
+run_command2(const char *name, const char *arg, const char *arg2)
 {
 	const struct wk_command *const *t;
 	const struct wk_command *c;
 	char *argv[] = { (char *)(uintptr_t)"blog.cgi",
-	    (char *)(uintptr_t)name, (char *)(uintptr_t)arg, NULL };
+	    (char *)(uintptr_t)name, (char *)(uintptr_t)arg,
+	    (char *)(uintptr_t)arg2, NULL };
 	int rc = -1, saved;
 
 	fflush(stdout);
@@ -46,12 +47,18 @@ run_command(const char *name, const char *arg)
 	for (t = blog_app.commands; *t != NULL; t++)
 		for (c = *t; c->name != NULL; c++)
 			if (strcmp(c->name, name) == 0)
-				rc = c->run(&blog_app, &settings, arg ? 3 : 2,
-				    argv);
+				rc = c->run(&blog_app, &settings,
+				    arg2 ? 4 : arg ? 3 : 2, argv);
 	fflush(stdout);
 	dup2(saved, 1);
 	close(saved);
 	return rc;
+}
+
+static int
+run_command(const char *name, const char *arg)
+{
+	return run_command2(name, arg, NULL);
 }
 
 static int
@@ -312,6 +319,25 @@ test_comments(void **state)
 	assert_int_equal(n, 1);
 }
 
+/* `seed N --if-empty` (what `make run` uses) seeds only an empty blog. */
+static void
+test_seed_if_empty(void **state)
+{
+	struct wk_query q;
+	long long n;
+
+	(void)state;
+	assert_int_equal(run_command2("seed", "10", "--if-empty"), 0);
+	wk_q_init(&q, &arena, &blog_post_model);
+	assert_int_equal(wk_q_count(&q, &n), WK_DB_OK);
+	assert_int_equal(n, 45);                        /* untouched */
+	assert_int_equal(run_command2("seed", "10", "--bogus"), 2);
+	assert_int_equal(run_command("seed", "5"), 0);  /* plain: adds */
+	wk_q_init(&q, &arena, &blog_post_model);
+	assert_int_equal(wk_q_count(&q, &n), WK_DB_OK);
+	assert_int_equal(n, 50);
+}
+
 static void
 test_missing_db_503(void **state)
 {
@@ -376,6 +402,7 @@ main(void)
 		T(test_script_name_links),
 		T(test_detail),
 		T(test_comments),
+		T(test_seed_if_empty),
 		T(test_missing_db_503),
 		T(test_outdated_db_503),
 	};

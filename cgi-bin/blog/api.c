@@ -385,18 +385,25 @@ cmd_seed(const struct wk_app *app, const struct wk_settings *s, int argc,
 	struct wk_value max;
 	wk_arena a;
 	char *end;
-	int st;
+	int st, if_empty = argc == 4 && strcmp(argv[3], "--if-empty") == 0;
 
-	if (argc < 3 || (job.n = strtol(argv[2], &end, 10)) < 1 ||
-	    *end != '\0' || job.n > 1000000) {
-		fprintf(stderr, "usage: %s seed N   (1 <= N <= 1000000)\n",
-		    argv[0]);
+	if (argc < 3 || (argc > 3 && !if_empty) ||
+	    (job.n = strtol(argv[2], &end, 10)) < 1 || *end != '\0' ||
+	    job.n > 1000000) {
+		fprintf(stderr, "usage: %s seed N [--if-empty]   "
+		    "(1 <= N <= 1000000)\n", argv[0]);
 		return 2;
 	}
 	wk_db_configure(s, app->name);
 	wk_arena_init(&a);
 	wk_q_init(&q, &a, &blog_post_model);
 	st = wk_q_aggregate(&q, WK_AGG_MAX, "id", &max);
+	if (st == WK_DB_OK && if_empty && max.kind == WK_VAL_INT) {
+		wk_arena_free(&a);
+		printf("The blog has posts already: nothing seeded.\n");
+		wk_db_close();
+		return 0;
+	}
 	if (st == WK_DB_OK) {
 		job.base = max.kind == WK_VAL_INT ? max.u.i : 0;
 		st = wk_db_atomic(seed_run, &job);
@@ -413,7 +420,8 @@ cmd_seed(const struct wk_app *app, const struct wk_settings *s, int argc,
 }
 
 const struct wk_command blog_api_commands[] = {
-	{ "seed", "seed N", "create N sample posts (titles with < & \")",
+	{ "seed", "seed N [--if-empty]", "create N sample posts (titles with "
+	    "< & \"); --if-empty: only into an empty blog",
 	    cmd_seed },
 	WK_COMMANDS_END
 };
