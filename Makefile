@@ -44,7 +44,81 @@ SQLITE_OPTS = -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION \
   -DSQLITE_OMIT_SHARED_CACHE -DSQLITE_OMIT_PROGRESS_CALLBACK \
   -DSQLITE_OMIT_TCL_VARIABLE -DSQLITE_OMIT_GET_TABLE \
   -DSQLITE_LIKE_DOESNT_MATCH_BLOBS -DSQLITE_USE_ALLOCA \
-  -DSQLITE_MAX_EXPR_DEPTH=200 -DSQLITE_TEMP_STORE=2
+  -DSQLITE_MAX_EXPR_DEPTH=200 -DSQLITE_TEMP_STORE=2 \
+  $(SQLITE_HAVE)
+
+# What SQLite's configure script would tell it about the C library.  The
+# amalgamation is compiled without configure's header, so without these
+# SQLite assumes the least: it sleeps in whole seconds, seeks before every
+# read, syncs metadata on every commit.  Each macro configure looks for on
+# Debian is decided here for musl 1.2 (tools/build-deps runs configure with
+# musl-gcc and fails if it finds one that is neither set nor listed in
+# SQLITE_HAVE_NOT, so a new SQLite cannot add one silently):
+#  USLEEP=1          musl has usleep.  Without it SQLite's own waits (the
+#                    WAL read-lock retry, which never calls the busy
+#                    handler) round up to sleep(1): one-second stalls at
+#                    p99 under concurrency.  The build checks for it.
+#  FDATASYNC=1       musl has fdatasync; otherwise every sync is an fsync
+#                    that also writes the inode's timestamps
+#  PREAD=1 PWRITE=1  one pread/pwrite per page instead of lseek + read
+#  LOCALTIME_R=1 GMTIME_R=1  reentrant time conversion, as on glibc
+#  STRCHRNUL=1       musl has it; printf's literal runs scan faster
+#  ISNAN=1           isnan is a macro in musl's math.h (configure's link
+#                    test misses it); SQLite's own fallback is a bit test
+#  MALLOC_H=1 MALLOC_USABLE_SIZE=1  musl's mallocng answers the size of
+#                    a block, so SQLite stores no 8-byte size prefix on
+#                    each allocation
+#  POSIX_FALLOCATE=1 musl has it; SQLite uses it to grow a file when a
+#                    chunk size is set, so a full disk fails the grow, not
+#                    a later write
+#  STDINT_H=1 INTTYPES_H=1, INT8_T ... UINTPTR_T=1  C99 headers and types:
+#                    SQLite takes its integer types from them
+#  UTIME=1           musl has utime; only used by SQLite's dot-file
+#                    locking, which Linux builds do not compile
+#  READLINK=1 LSTAT=1  (configure does not test these) resolve symbolic
+#                    links in the database path, so a database reached
+#                    through a link keeps its -wal and -shm beside the
+#                    real file: two names for one file never mean two WALs
+#  FCHOWN=1          (not tested by configure either) a WAL or journal that
+#                    root creates (`sudo APP.cgi migrate`) is given the
+#                    database file's owner, so the web user can still open it
+SQLITE_HAVE = -DHAVE_USLEEP=1 -DHAVE_FDATASYNC=1 -DHAVE_PREAD=1 \
+  -DHAVE_PWRITE=1 -DHAVE_LOCALTIME_R=1 -DHAVE_GMTIME_R=1 -DHAVE_STRCHRNUL=1 \
+  -DHAVE_ISNAN=1 -DHAVE_MALLOC_H=1 -DHAVE_MALLOC_USABLE_SIZE=1 \
+  -DHAVE_POSIX_FALLOCATE=1 -DHAVE_STDINT_H=1 -DHAVE_INTTYPES_H=1 \
+  -DHAVE_INT8_T=1 -DHAVE_INT16_T=1 -DHAVE_INT32_T=1 -DHAVE_INT64_T=1 \
+  -DHAVE_INTPTR_T=1 -DHAVE_UINT8_T=1 -DHAVE_UINT16_T=1 -DHAVE_UINT32_T=1 \
+  -DHAVE_UINT64_T=1 -DHAVE_UINTPTR_T=1 -DHAVE_UTIME=1 -DHAVE_READLINK=1 \
+  -DHAVE_LSTAT=1 -DHAVE_FCHOWN=1
+# Found by configure but deliberately left unset:
+#  PREAD64 PWRITE64  musl's off_t is always 64 bits; the *64 names are
+#                    glibc's large-file aliases (gone from musl 1.2.4), and
+#                    PREAD/PWRITE above already take 64-bit offsets
+#  LOCALTIME_S       Windows only
+#  DLFCN_H           no loadable extensions (OMIT_LOAD_EXTENSION)
+#  ZLIB_H READLINE EDITLINE TCL  only the sqlite3 shell and Tcl use them
+#  MEMORY_H STDLIB_H STRING_H STRINGS_H SYS_STAT_H SYS_TYPES_H UNISTD_H
+#                    autoconf's own header probes; SQLite includes these
+#                    headers unconditionally
+SQLITE_HAVE_NOT = PREAD64 PWRITE64 LOCALTIME_S DLFCN_H ZLIB_H READLINE \
+  EDITLINE TCL MEMORY_H STDLIB_H STRING_H STRINGS_H SYS_STAT_H SYS_TYPES_H \
+  UNISTD_H
+
+# BearSSL has no configure: src/config.h documents its switches and
+# src/inner.h derives each from the compiler's predefined macros
+# (__x86_64__, __GNUC__, __linux__), which musl-gcc shares with gcc, so the
+# musl build gets what Debian's glibc build gets, and config.h is left as
+# it is: BR_64, BR_INT128 (64x64->128 multiply), BR_LE_UNALIGNED, BR_SSE2
+# and BR_AES_X86NI (chosen at run time by CPUID), BR_RDRAND and
+# BR_USE_URANDOM (only for BearSSL's own seeder; Wick seeds from
+# getrandom), BR_USE_UNIX_TIME (certificate validity for outgoing TLS);
+# BR_LOMUL, BR_SLOW_MUL, BR_CT_MUL31/15 and BR_NO_ARITH_SHIFT stay off
+# (x86-64 multiplies in constant time and shifts arithmetically).  Flags:
+# -O2 rather than Debian's -Os (PBKDF2 and HMAC run on every login and
+# every session check), no -fPIC (linked into a static non-PIE binary),
+# -fstack-protector-strong as everywhere.  _FORTIFY_SOURCE is omitted:
+# musl provides no checked variants, so it would do nothing.
+BEARSSL_CFLAGS = -W -Wall -O2 -fstack-protector-strong
 
 # Debian packages each command needs (installed by tools/ensure-packages).
 RUN_PKGS  = gcc make musl-tools dpkg-dev tcl xz-utils file
@@ -124,7 +198,7 @@ ASAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
 
 .PHONY: all run test unit check e2e fuzz fuzz-short bench clean \
-        packages-run packages-test distclean
+        packages-run packages-test distclean FORCE
 .SUFFIXES:
 .DELETE_ON_ERROR:
 
@@ -190,9 +264,21 @@ build/gen/blog_assets.c: $(TPL_TOOL) $(BLOG_ASSET_FILES) \
 		--source-dir $(CURDIR)/cgi-bin/blog/templates --out $@
 
 # ---- production build: musl, static -----------------------------------------
-$(DEPS_STAMP): tools/build-deps
+# The options are a file whose date changes only when they do, so editing
+# SQLITE_OPTS, SQLITE_HAVE or BEARSSL_CFLAGS rebuilds the libraries (and,
+# through the stamp, everything linked with them).
+DEPS_OPTIONS = sqlite: $(MUSL_CC) $(strip $(SQLITE_OPTS)) | \
+	bearssl: $(MUSL_CC) $(strip $(BEARSSL_CFLAGS))
+$(DEPS_DIR)/options: FORCE
+	@mkdir -p $(@D)
+	@echo '$(DEPS_OPTIONS)' | cmp -s - $@ || echo '$(DEPS_OPTIONS)' > $@
+FORCE:
+
+$(DEPS_STAMP): tools/build-deps $(DEPS_DIR)/options
 	@tools/ensure-packages $(RUN_PKGS)
-	SQLITE_OPTS="$(SQLITE_OPTS)" MUSL_CC="$(MUSL_CC)" tools/build-deps $(DEPS_DIR)
+	SQLITE_OPTS="$(SQLITE_OPTS)" SQLITE_HAVE_NOT="$(SQLITE_HAVE_NOT)" \
+		BEARSSL_CFLAGS="$(BEARSSL_CFLAGS)" MUSL_CC="$(MUSL_CC)" \
+		tools/build-deps $(DEPS_DIR)
 	touch $@
 
 $(DEPS_LIBS): $(DEPS_STAMP)
