@@ -124,6 +124,8 @@ BEARSSL_CFLAGS = -W -Wall -O2 -fstack-protector-strong
 RUN_PKGS  = gcc make musl-tools dpkg-dev tcl xz-utils file
 TEST_PKGS = $(RUN_PKGS) libcmocka-dev libsqlite3-dev libbearssl-dev \
             apache2 curl clang libclang-rt-14-dev valgrind sqlite3
+# `make bench` also drives Apache with wrk (bench/apache.sh).
+BENCH_PKGS = wrk
 
 # ---- sources ---------------------------------------------------------------
 # The library: one file per component (see README "How a request flows").
@@ -365,8 +367,10 @@ build/bench/orm_bench: bench/orm_bench.c build/musl/cgi-bin/blog/models.o \
 BENCH_EXTRA = $(patsubst bench/%.c,build/bench/%,$(wildcard bench/*_bench.c))
 
 bench: packages-test
+	@tools/ensure-packages $(BENCH_PKGS)
 	@$(MAKE) --no-print-directory all build/bench/floor_hello \
-		build/bench/floor_api build/bench/floor_create build/bench/spawn
+		build/bench/floor_api build/bench/floor_create \
+		build/bench/floor_page build/bench/spawn
 	@$(MAKE) --no-print-directory -k $(BENCH_EXTRA) || \
 		echo "bench: WARNING: some benchmarks did not build (see above)"
 	@bench/run
@@ -381,6 +385,16 @@ build/bench/floor_hello: bench/floor_hello.c
 # The floor of GET /api/posts/ (bench/api.sh): a static C CGI running the
 # same query with SQLite from build/deps and printing the same JSON.
 build/bench/floor_api: bench/floor_api.c $(DEPS_LIBS)
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(CFLAGS_COMMON) -I$(DEPS_DIR)/include -static \
+		-Wl,--gc-sections -o $@.tmp $< $(DEPS_DIR)/lib/libsqlite3.a -lm
+	strip $@.tmp
+	mv $@.tmp $@
+
+# The floor of the HTML pages in the bench through Apache (bench/apache.sh):
+# a static C CGI running the post list's and post detail's queries and
+# printing HTML, with SQLite from build/deps.
+build/bench/floor_page: bench/floor_page.c $(DEPS_LIBS)
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(CFLAGS_COMMON) -I$(DEPS_DIR)/include -static \
 		-Wl,--gc-sections -o $@.tmp $< $(DEPS_DIR)/lib/libsqlite3.a -lm

@@ -2,7 +2,12 @@
  * floor_create.c - the floor for the "create request" benchmark: the least
  * a static C CGI program can do to take a comment posted through the
  * demo's form (POST /posts/<id>/comment/ with a session and a CSRF token)
- * the way blog.cgi does.
+ * the way blog.cgi does.  It also takes a new post (POST /posts/new/:
+ * title, slug, body), the create request of the benchmark through Apache
+ * (bench/apache.sh), with the same steps: the model form's uniqueness
+ * query for the slug, then the INSERT, the flash message "Your post was
+ * published." and the 302 to the new post; no user in the session is
+ * answered 403 (the app redirects to the login page: not that path).
  *
  * bench/create_request.sh times this against cgi-bin/blog.cgi on the same
  * database; the ratio is what Wick (settings, request parse, middleware,
@@ -80,7 +85,10 @@
 #define BODY_MAX_CHARS 5000     /* blog_comment.body max_length */
 #define OUT_SIZE 4096
 
+#define TITLE_MAX_CHARS 200     /* blog_post.title and slug max_length */
+#define USERNAME_MAX 150
 #define MESSAGE "Thanks, your comment was posted."
+#define MESSAGE_NEW "Your post was published."
 #define MESSAGE_LEVEL "2"       /* WK_MSG_SUCCESS */
 
 /* The app's statements, character for character (src/session.c, the
@@ -96,6 +104,11 @@ static const char sql_post[] = "SELECT \"id\", \"title\", \"slug\", "
     "FROM \"blog_post\" WHERE \"id\" = ?1 AND \"published\" = ?2 LIMIT ?3";
 static const char sql_insert[] = "INSERT INTO \"blog_comment\" (\"post\", "
     "\"name\", \"body\", \"created\") VALUES (?1, ?2, ?3, ?4)";
+static const char sql_slug[] = "SELECT EXISTS (SELECT 1 FROM \"blog_post\" "
+    "WHERE \"slug\" = ?1)";
+static const char sql_new_post[] = "INSERT INTO \"blog_post\" (\"title\", "
+    "\"slug\", \"body\", \"author_name\", \"created\", \"published\", "
+    "\"author\") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char sql_update[] = "UPDATE wick_session SET session_data = ?, "
     "expire_date = ? WHERE session_key = ?";
 static const char sql_new[] = "INSERT INTO wick_session (session_key, "
@@ -537,13 +550,15 @@ parse_cookies(char *h, struct str *sid, struct str *csrf)
 	return conflict ? -1 : 0;
 }
 
-/* "/posts/<id>/comment/" -> id, or -1. */
+/* "/posts/<id>/comment/" -> id, "/posts/new/" -> 0, or -1. */
 static long long
 post_id(const char *path)
 {
 	const char *p;
 	long long id = 0;
 
+	if (path != NULL && strcmp(path, "/posts/new/") == 0)
+		return 0;
 	if (path == NULL || strncmp(path, "/posts/", 7) != 0)
 		return -1;
 	for (p = path + 7; *p >= '0' && *p <= '9'; p++) {
@@ -556,10 +571,10 @@ post_id(const char *path)
 	return id;
 }
 
-/* Surrounding ASCII whitespace off; then required and at most max
- * characters.  0 or -1. */
+/* Surrounding ASCII whitespace off; then required (unless blank is
+ * allowed) and at most max characters.  0 or -1. */
 static int
-clean_text(struct str *s, long max)
+clean_text_blank(struct str *s, long max, int blank)
 {
 	long n;
 
@@ -570,7 +585,13 @@ clean_text(struct str *s, long max)
 	while (s->n > 0 && strchr(" \t\n\v\f\r", s->p[s->n - 1]) != NULL)
 		s->n--;
 	n = utf8_chars(s->p, s->n);
-	return s->n > 0 && n >= 0 && n <= max ? 0 : -1;
+	return (s->n > 0 || blank) && n >= 0 && n <= max ? 0 : -1;
+}
+
+static int
+clean_text(struct str *s, long max)
+{
+	return clean_text_blank(s, max, 0);
 }
 
 /* t as ISO 8601 UTC (http = 0) or as an HTTP date (http = 1). */
@@ -637,6 +658,8 @@ prepare(sqlite3 *db, const char *sql, size_t len)
 
 /* Is the user the session names there, active, and its password hash the
  * one the session was made with?  1, 0 (not: the session ends) or -1. */
+static char username[USERNAME_MAX * 4 + 1];  /* the user's, for a new post */
+
 static int
 user_ok(sqlite3 *db, const struct str *uid, const struct str *digest)
 {
@@ -663,6 +686,10 @@ user_ok(sqlite3 *db, const struct str *uid, const struct str *digest)
 	sqlite3_bind_int(st, 2, 2);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		found++;
+		if ((size_t)sqlite3_column_bytes(st, 1) < sizeof(username) &&
+		    sqlite3_column_text(st, 1) != NULL)
+			memcpy(username, sqlite3_column_text(st, 1),
+			    (size_t)sqlite3_column_bytes(st, 1) + 1);
 		pw = sqlite3_column_text(st, 3);
 		active = sqlite3_column_int(st, 4);
 		br_sha256_init(&h);
@@ -756,7 +783,7 @@ main(void)
 	size_t blen = 0, nform = 0, nsess = 0, nmsgs = 0, i, k, loclen, pagelen;
 	long long id, pid = 0;
 	time_t t = time(NULL);
-	const char *why;
+	const char *why, *message = MESSAGE;
 	int rc, fk = 0, secure = https != NULL && strcasecmp(https, "on") == 0;
 
 	if (path == NULL)
@@ -843,36 +870,79 @@ main(void)
 		}
 	}
 
-	/* The post, published. */
-	if ((st = PREPARE(db, sql_post)) == NULL)
-		return answer("500 Internal Server Error");
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, 1);
-	sqlite3_bind_int(st, 3, 2);
-	for (k = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; k++)
-		pid = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return answer("500 Internal Server Error");
-	if (k != 1)
-		return answer("404 Not Found");
+	if (id == 0) {
+		/* A new post: the logged-in user's, the form, the model
+		 * form's uniqueness query for the slug, the INSERT. */
+		struct str title, slug;
 
-	/* The form, then the comment. */
-	v = pair_get(form, nform, "name");
-	name = v != NULL ? *v : (struct str){ NULL, 0 };
-	v = pair_get(form, nform, "body");
-	text = v != NULL ? *v : (struct str){ NULL, 0 };
-	if (clean_text(&name, NAME_MAX_CHARS) != 0 ||
-	    clean_text(&text, BODY_MAX_CHARS) != 0)
-		return answer("400 Bad Request");
-	if ((st = PREPARE(db, sql_insert)) == NULL)
-		return answer("500 Internal Server Error");
-	sqlite3_bind_int64(st, 1, pid);
-	sqlite3_bind_text(st, 2, name.p, (int)name.n, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, text.p, (int)text.n, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-	if (step_done(st) != 0)
-		return answer("500 Internal Server Error");
+		if (pair_get(sess, nsess, "_auth_user_id") == NULL ||
+		    username[0] == '\0')
+			return answer("403 Forbidden");
+		v = pair_get(form, nform, "title");
+		title = v != NULL ? *v : (struct str){ NULL, 0 };
+		v = pair_get(form, nform, "slug");
+		slug = v != NULL ? *v : (struct str){ NULL, 0 };
+		v = pair_get(form, nform, "body");
+		text = v != NULL ? *v : (struct str){ "", 0 };
+		if (clean_text(&title, TITLE_MAX_CHARS) != 0 ||
+		    clean_text(&slug, TITLE_MAX_CHARS) != 0 ||
+		    clean_text_blank(&text, 0x7fffffffL, 1) != 0)
+			return answer("400 Bad Request");
+		if ((st = PREPARE(db, sql_slug)) == NULL)
+			return answer("500 Internal Server Error");
+		sqlite3_bind_text(st, 1, slug.p, (int)slug.n, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		k = rc == SQLITE_ROW ? (size_t)sqlite3_column_int(st, 0) : 0;
+		sqlite3_finalize(st);
+		if (rc != SQLITE_ROW)
+			return answer("500 Internal Server Error");
+		if (k != 0)
+			return answer("400 Bad Request");
+		if ((st = PREPARE(db, sql_new_post)) == NULL)
+			return answer("500 Internal Server Error");
+		sqlite3_bind_text(st, 1, title.p, (int)title.n, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, slug.p, (int)slug.n, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, text.p, (int)text.n, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, username, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 6, 1);
+		sqlite3_bind_text(st, 7, uid->p, (int)uid->n, SQLITE_STATIC);
+		if (step_done(st) != 0)
+			return answer("500 Internal Server Error");
+		pid = sqlite3_last_insert_rowid(db);
+		message = MESSAGE_NEW;
+	} else {
+		/* The post, published. */
+		if ((st = PREPARE(db, sql_post)) == NULL)
+			return answer("500 Internal Server Error");
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int(st, 2, 1);
+		sqlite3_bind_int(st, 3, 2);
+		for (k = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; k++)
+			pid = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return answer("500 Internal Server Error");
+		if (k != 1)
+			return answer("404 Not Found");
+
+		/* The form, then the comment. */
+		v = pair_get(form, nform, "name");
+		name = v != NULL ? *v : (struct str){ NULL, 0 };
+		v = pair_get(form, nform, "body");
+		text = v != NULL ? *v : (struct str){ NULL, 0 };
+		if (clean_text(&name, NAME_MAX_CHARS) != 0 ||
+		    clean_text(&text, BODY_MAX_CHARS) != 0)
+			return answer("400 Bad Request");
+		if ((st = PREPARE(db, sql_insert)) == NULL)
+			return answer("500 Internal Server Error");
+		sqlite3_bind_int64(st, 1, pid);
+		sqlite3_bind_text(st, 2, name.p, (int)name.n, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, text.p, (int)text.n, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+		if (step_done(st) != 0)
+			return answer("500 Internal Server Error");
+	}
 
 	/* The flash message: the stored list, the oldest dropped when full,
 	 * the new one last; the session's _messages replaced by it. */
@@ -887,7 +957,7 @@ main(void)
 		nmsgs--;
 	}
 	msgs[nmsgs].name = (struct str){ MESSAGE_LEVEL, 1 };
-	msgs[nmsgs].value = (struct str){ MESSAGE, sizeof(MESSAGE) - 1 };
+	msgs[nmsgs].value = (struct str){ message, strlen(message) };
 	nmsgs++;
 	b = (struct buf){ msg_enc, 0, sizeof(msg_enc), 0 };
 	put_pairs(&b, msgs, nmsgs);
