@@ -665,8 +665,8 @@ put_encoded(wk_buf *b, const char *s, size_t n)
 }
 
 /*
- * Check the args against the converters of the pieces (and count them);
- * with b, also write the encoded pieces.  Returns 0 or -1 (not a fit).
+ * Write the encoded pieces to b, checking the args against their
+ * converters (and counting them).  Returns 0 or -1 (not a fit).
  */
 static int
 fill_pattern(const struct reverse_ctx *rc, const char *const *pieces,
@@ -682,8 +682,7 @@ fill_pattern(const struct reverse_ctx *rc, const char *const *pieces,
 		while (*p != '\0') {
 			lit = p;
 			p += strcspn(p, "<");
-			if (b != NULL)
-				put_encoded(b, lit, (size_t)(p - lit));
+			put_encoded(b, lit, (size_t)(p - lit));
 			if (*p == '\0')
 				break;
 			if (parse_capture(p, &c) != PAT_OK)
@@ -695,9 +694,8 @@ fill_pattern(const struct reverse_ctx *rc, const char *const *pieces,
 			    accepts_whole(c.conv->match, rc->args[argi]);
 			if (!ok)
 				return -1;
-			if (b != NULL)
-				put_encoded(b, rc->args[argi],
-				    strlen(rc->args[argi]));
+			put_encoded(b, rc->args[argi],
+			    strlen(rc->args[argi]));
 			argi++;
 			p = c.end;
 		}
@@ -721,17 +719,19 @@ reverse_visit(void *vctx, const struct trail *tr, const struct wk_route *r,
 	for (i = 0; i < tr->n; i++)
 		pieces[i] = tr->pieces[i];
 	pieces[tr->n] = r->pattern;
-	if (fill_pattern(rc, pieces, tr->n + 1, NULL) != 0)
-		return 0;               /* try the next route of that name */
 
+	/* One pass: the URL is written while the arguments are checked; a
+	 * route whose converters refuse them leaves its bytes in the arena
+	 * (rare: several routes of one name) and the next one is tried. */
 	slen = strlen(script);
 	while (slen > 0 && script[slen - 1] == '/')
 		slen--;
 	wk_buf_init(&b, rc->arena);
 	put_encoded(&b, script, slen);
 	wk_buf_putc(&b, '/');
-	if (fill_pattern(rc, pieces, tr->n + 1, &b) != 0 || b.failed ||
-	    b.data == NULL) {
+	if (fill_pattern(rc, pieces, tr->n + 1, &b) != 0)
+		return 0;               /* try the next route of that name */
+	if (b.failed || b.data == NULL) {
 		rc->failed = 1;
 		return 1;
 	}
