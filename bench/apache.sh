@@ -180,10 +180,14 @@ MaxKeepAliveRequests 0
     LoadModule cgid_module /usr/lib/apache2/modules/mod_cgid.so
 </IfModule>
 $user_lines
-StartServers 2
+# Every worker from the start and none reaped during a run: a child
+# stopped for being spare closes its keep-alive connections under wrk.
+StartServers 4
 ServerLimit 4
-ThreadsPerChild 25
-MaxRequestWorkers 100
+ThreadsPerChild 50
+MaxRequestWorkers 200
+MinSpareThreads 50
+MaxSpareThreads 200
 ScriptSock "$tmp/run/cgid.sock"
 DocumentRoot "$tmp/htdocs"
 <Directory />
