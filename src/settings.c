@@ -755,10 +755,18 @@ st_parse_line(struct st_ctx *c, const char *p, size_t n,
 	return st_parsers[k->type](c, k, val, vlen);
 }
 
-/* Read the whole file (at most ST_FILE_MAX bytes) into a malloc'd buffer. */
+/*
+ * Read the whole file (at most ST_FILE_MAX bytes) into arena a.  Not
+ * malloc: /hello would then be the request that initialises musl's
+ * allocator (brk, two mmaps, a munmap and three page faults) just to hold
+ * a few lines that the arena's static first chunk holds for free.  The
+ * bytes stay in the arena until it is freed, as the parsed strings do.
+ * openat, not open: musl's open() adds an fcntl(FD_CLOEXEC) for kernels
+ * older than 2.6.23; openat() trusts O_CLOEXEC.
+ */
 static int
-st_read_file(const char *path, char **out, size_t *outlen, char *err,
-    size_t errlen)
+st_read_file(wk_arena *a, const char *path, char **out, size_t *outlen,
+    char *err, size_t errlen)
 {
 	struct stat st;
 	char *buf = NULL;
@@ -766,7 +774,7 @@ st_read_file(const char *path, char **out, size_t *outlen, char *err,
 	ssize_t r;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot open %s: %s", path,
 		    strerror(errno));
@@ -786,7 +794,7 @@ st_read_file(const char *path, char **out, size_t *outlen, char *err,
 		goto toobig;
 	/* One spare byte notices a file that grew since fstat. */
 	cap = (size_t)st.st_size + 1;
-	buf = malloc(cap + 1);
+	buf = wk_arena_alloc(a, cap + 1);
 	if (buf == NULL) {
 		snprintf(err, errlen, "cannot read %s: out of memory", path);
 		goto fail;
@@ -818,7 +826,6 @@ toobig:
 	snprintf(err, errlen, "%s: file larger than %zu KiB", path,
 	    ST_FILE_MAX / 1024);
 fail:
-	free(buf);
 	close(fd);
 	return -1;
 }
@@ -841,7 +848,7 @@ wk_settings_load_file(struct wk_settings *s, wk_arena *a, const char *path,
 		errlen = sizeof(dummy);
 	}
 	err[0] = '\0';
-	if (st_read_file(path, &buf, &len, err, errlen) != 0)
+	if (st_read_file(a, path, &buf, &len, err, errlen) != 0)
 		return -1;
 	/* Work on a copy: on error s is left as it was. */
 	work = *s;
@@ -869,16 +876,13 @@ wk_settings_load_file(struct wk_settings *s, wk_arena *a, const char *path,
 	work.source = wk_arena_strdup(a, path);
 	if (work.source == NULL) {
 		snprintf(err, errlen, "%s: out of memory", path);
-		free(buf);
 		return -1;
 	}
 	*s = work;
-	free(buf);
 	return 0;
 fail:
 	/* Cut to errlen as settings.h says. */
 	snprintf(err, errlen, "%s:%u: %s", path, lineno, c.msg);
-	free(buf);
 	return -1;
 }
 
