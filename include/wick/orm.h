@@ -85,6 +85,8 @@ struct wk_query {
 	int depth;                   /* open groups */
 	unsigned char group_op[WK_Q_MAX_DEPTH + 1];    /* 'A' 'O' 'N' */
 	unsigned char group_empty[WK_Q_MAX_DEPTH + 1];
+	unsigned char group_neg[WK_Q_MAX_DEPTH + 1];   /* 1: under an odd
+	                                number of NOTs (see "Negation") */
 	long long limit, offset;     /* -1 = none */
 	int limit_bind, offset_bind; /* bind numbers */
 	uint64_t joins;              /* FK fields (by index) joined */
