@@ -435,7 +435,6 @@ static const struct {
 	    "function)" },
 	{ "iregex", "regex lookups are not supported (SQLite has no REGEXP "
 	    "function)" },
-	{ "search", "full-text search lookups are not supported" },
 };
 
 /* The column c, wrapped in date part pt's SQL when there is one. */
@@ -461,51 +460,66 @@ q_nullable(const struct wk_query *q, const struct q_col *c)
 	    (q->model->fields[c->join].flags & WK_NULL));
 }
 
-/* Split "path[__part][__lookup]" (len bytes): the lookup, the date part
- * and the column.  0, or -1 with the query failed. */
+/* The "__name" segment that ends the first len bytes of s, or NULL. */
+static const char *
+q_last_segment(const char *s, size_t len, size_t *seglen)
+{
+	size_t i;
+
+	for (i = len; i >= 2; i--)
+		if (s[i - 1] == '_' && s[i - 2] == '_') {
+			*seglen = len - i;
+			return s + i;
+		}
+	return NULL;
+}
+
+/*
+ * Split "path[__part][__lookup]" (len bytes): the lookup, the date part
+ * and the column.  0, or -1 with the query failed.  As in Django, a name
+ * is a field before it is a part or a refused lookup: a related model's
+ * field called "week" or "regex" is still found.
+ */
 static int
 q_parse_lookup(struct wk_query *q, const char *lookup, size_t len,
     enum q_lookup *lk, enum q_part *pt, struct q_col *c)
 {
-	size_t i, plen = len, k;
+	const char *seg;
+	size_t plen = len, n, k;
 
 	*lk = LK_EXACT;
 	*pt = PT_NONE;
 	/* A trailing "__lookup" when it names a lookup. */
-	for (i = plen; i >= 2; i--) {
-		if (lookup[i - 1] != '_' || lookup[i - 2] != '_')
-			continue;
+	if ((seg = q_last_segment(lookup, len, &n)) != NULL) {
 		for (k = 0; k < LK__MAX; k++)
-			if (strcmp(lookup + i, q_lookups[k].name) == 0)
+			if (strcmp(seg, q_lookups[k].name) == 0)
 				break;
 		if (k < LK__MAX) {
 			*lk = (enum q_lookup)k;
-			plen = i - 2;
+			plen = (size_t)(seg - lookup) - 2;
 		}
-		for (k = 0; k < sizeof(q_refused) / sizeof(q_refused[0]); k++)
-			if (strcmp(lookup + i, q_refused[k].name) == 0)
-				return q_fail(q, WK_DB_INVALID, q_refused[k].why,
-				    lookup), -1;
-		break;
 	}
-	/* Then a "__part" when it names one and what is left is a field (a
-	 * field named like a part, "cat__week", is still found). */
-	for (i = plen; i >= 2; i--) {
-		if (lookup[i - 1] != '_' || lookup[i - 2] != '_')
-			continue;
-		for (k = 1; k < PT__MAX; k++)
-			if (strlen(q_parts[k].name) == plen - i &&
-			    memcmp(lookup + i, q_parts[k].name, plen - i) == 0)
+	if (q_resolve(q, lookup, plen, c) != 0) {
+		/* Then "__part" at the end of what is left. */
+		seg = q_last_segment(lookup, plen, &n);
+		for (k = 1; seg != NULL && k < PT__MAX; k++)
+			if (strlen(q_parts[k].name) == n &&
+			    memcmp(seg, q_parts[k].name, n) == 0)
 				break;
-		if (k < PT__MAX && q_resolve(q, lookup, i - 2, c) == 0) {
+		if (seg != NULL && k < PT__MAX && q_resolve(q, lookup,
+		    (size_t)(seg - lookup) - 2, c) == 0) {
 			*pt = (enum q_part)k;
-			plen = i - 2;
+		} else {
+			seg = q_last_segment(lookup, len, &n);
+			for (k = 0; seg != NULL && k < sizeof(q_refused) /
+			    sizeof(q_refused[0]); k++)
+				if (strcmp(seg, q_refused[k].name) == 0)
+					return q_fail(q, WK_DB_INVALID,
+					    q_refused[k].why, lookup), -1;
+			return q_fail(q, WK_DB_INVALID, "unknown field or "
+			    "lookup", lookup), -1;
 		}
-		break;
 	}
-	if (*pt == PT_NONE && q_resolve(q, lookup, plen, c) != 0)
-		return q_fail(q, WK_DB_INVALID, "unknown field or lookup",
-		    lookup), -1;
 	if (*pt != PT_NONE) {
 		if (c->f->kind != WK_FIELD_DATETIME && (q_parts[*pt].
 		    datetime_only || c->f->kind != WK_FIELD_DATE))
