@@ -123,7 +123,8 @@ BEARSSL_CFLAGS = -W -Wall -O2 -fstack-protector-strong
 # Debian packages each command needs (installed by tools/ensure-packages).
 RUN_PKGS  = gcc make musl-tools dpkg-dev tcl xz-utils file
 TEST_PKGS = $(RUN_PKGS) libcmocka-dev libsqlite3-dev libbearssl-dev \
-            apache2 curl clang libclang-rt-14-dev valgrind sqlite3
+            apache2 curl clang libclang-rt-14-dev valgrind sqlite3 \
+            python3-django
 # `make bench` also drives Apache with wrk (bench/apache.sh).
 BENCH_PKGS = wrk
 
@@ -227,7 +228,7 @@ test: packages-test
 	@$(MAKE) --no-print-directory all unit-build check-build fuzz-build
 	@tools/run-tests
 
-unit-build: $(GLIBC_TESTS)
+unit-build: $(GLIBC_TESTS) $(ORM_DIFF)
 check-build: $(ASAN_TESTS)
 fuzz-build: $(FUZZERS)
 
@@ -327,6 +328,13 @@ $(GLIBC_BLOG): $(call objs,glibc,$(BLOG_SRCS))
 build/glibc/bin/%: build/glibc/tests/%.o $(GLIBC_BLOG) $(GLIBC_LIB)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $< $(GLIBC_BLOG) $(GLIBC_LIB) $(TEST_LIBS)
+
+# The Wick side of the ORM differential (tests/django/orm_diff/run): the
+# library alone, no demo app, its own models.
+ORM_DIFF = build/glibc/bin/orm_diff_wick
+$(ORM_DIFF): build/glibc/tests/django/orm_diff/wick_side.o $(GLIBC_LIB)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $< $(GLIBC_LIB) $(SYS_LIBS)
 
 # ---- sanitizer build -----------------------------------------------------------
 build/asan/%.o: %.c

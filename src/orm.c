@@ -360,17 +360,210 @@ q_connect(struct wk_query *q)
 	q->group_empty[q->depth] = 0;
 }
 
-/* Write the condition for (column, lookup, value) into q->where. */
+/*
+ * Date parts ("created__year", "created__date__lt"): a function of the
+ * column, compared like a column.  Dates and datetimes are ISO 8601 text,
+ * which SQLite's strftime() reads (a trailing "Z" included), so each part
+ * is SQL around the column; NULL stays NULL.  SQLite 3.40 has no %V %G
+ * %u, so the ISO week and year come from the Thursday of the date's week
+ * (ISO 8601 puts a week in the year that holds its Thursday): "-3 days"
+ * then "weekday 4" moves any day to that Thursday.  Numbering as Django's:
+ * week_day 1 = Sunday .. 7 = Saturday, iso_week_day 1 = Monday .. 7.
+ */
+enum q_part {
+	PT_NONE,
+	PT_YEAR,
+	PT_MONTH,
+	PT_DAY,
+	PT_WEEK_DAY,
+	PT_ISO_WEEK_DAY,
+	PT_WEEK,
+	PT_ISO_YEAR,
+	PT_QUARTER,
+	PT_DATE,
+	PT_HOUR,
+	PT_MINUTE,
+	PT_SECOND,
+	PT__MAX
+};
+
+static const struct {
+	const char *name;
+	const char *pre;               /* SQL before the column */
+	const char *post;              /* and after it */
+	unsigned char datetime_only;   /* needs a time of day */
+	enum wk_field_kind result;     /* what it is compared as */
+} q_parts[PT__MAX] = {
+	[PT_YEAR] = { "year", "CAST(strftime('%Y', ", ") AS INTEGER)", 0,
+	    WK_FIELD_INT },
+	[PT_MONTH] = { "month", "CAST(strftime('%m', ", ") AS INTEGER)", 0,
+	    WK_FIELD_INT },
+	[PT_DAY] = { "day", "CAST(strftime('%d', ", ") AS INTEGER)", 0,
+	    WK_FIELD_INT },
+	[PT_WEEK_DAY] = { "week_day", "(CAST(strftime('%w', ",
+	    ") AS INTEGER) + 1)", 0, WK_FIELD_INT },
+	[PT_ISO_WEEK_DAY] = { "iso_week_day", "((CAST(strftime('%w', ",
+	    ") AS INTEGER) + 6) % 7 + 1)", 0, WK_FIELD_INT },
+	[PT_WEEK] = { "week", "((CAST(strftime('%j', ",
+	    ", '-3 days', 'weekday 4') AS INTEGER) - 1) / 7 + 1)", 0,
+	    WK_FIELD_INT },
+	[PT_ISO_YEAR] = { "iso_year", "CAST(strftime('%Y', ",
+	    ", '-3 days', 'weekday 4') AS INTEGER)", 0, WK_FIELD_INT },
+	[PT_QUARTER] = { "quarter", "((CAST(strftime('%m', ",
+	    ") AS INTEGER) + 2) / 3)", 0, WK_FIELD_INT },
+	[PT_DATE] = { "date", "date(", ")", 1, WK_FIELD_DATE },
+	[PT_HOUR] = { "hour", "CAST(strftime('%H', ", ") AS INTEGER)", 1,
+	    WK_FIELD_INT },
+	[PT_MINUTE] = { "minute", "CAST(strftime('%M', ", ") AS INTEGER)", 1,
+	    WK_FIELD_INT },
+	[PT_SECOND] = { "second", "CAST(strftime('%S', ", ") AS INTEGER)", 1,
+	    WK_FIELD_INT },
+};
+
+/* The lookups that may follow a date part: comparisons of its value. */
+#define Q_PART_LOOKUPS ((1u << LK_EXACT) | (1u << LK_GT) | (1u << LK_GTE) | \
+	(1u << LK_LT) | (1u << LK_LTE) | (1u << LK_IN) | (1u << LK_RANGE) | \
+	(1u << LK_ISNULL))
+
+/* Lookups Django has that Wick refuses by name, with the reason, so that
+ * "name__regex" says why rather than "unknown field". */
+static const struct {
+	const char *name;
+	const char *why;
+} q_refused[] = {
+	{ "regex", "regex lookups are not supported (SQLite has no REGEXP "
+	    "function)" },
+	{ "iregex", "regex lookups are not supported (SQLite has no REGEXP "
+	    "function)" },
+};
+
+/* The column c, wrapped in date part pt's SQL when there is one. */
+static void
+q_colexpr(const struct wk_query *q, wk_buf *b, const struct q_col *c,
+    enum q_part pt)
+{
+	if (pt == PT_NONE) {
+		q_colsql(q, b, c);
+		return;
+	}
+	wk_buf_puts(b, q_parts[pt].pre);
+	q_colsql(q, b, c);
+	wk_buf_puts(b, q_parts[pt].post);
+}
+
+/* Can column c read NULL: a nullable field, or any field reached through
+ * a nullable foreign key (the LEFT JOIN finds no row)? */
+static int
+q_nullable(const struct wk_query *q, const struct q_col *c)
+{
+	return (c->f->flags & WK_NULL) || (c->join >= 0 &&
+	    (q->model->fields[c->join].flags & WK_NULL));
+}
+
+/* The "__name" segment that ends the first len bytes of s, or NULL. */
+static const char *
+q_last_segment(const char *s, size_t len, size_t *seglen)
+{
+	size_t i;
+
+	for (i = len; i >= 2; i--)
+		if (s[i - 1] == '_' && s[i - 2] == '_') {
+			*seglen = len - i;
+			return s + i;
+		}
+	return NULL;
+}
+
+/*
+ * Split "path[__part][__lookup]" (len bytes): the lookup, the date part
+ * and the column.  0, or -1 with the query failed.  As in Django, a name
+ * is a field before it is a part or a refused lookup: a related model's
+ * field called "week" or "regex" is still found.
+ */
+static int
+q_parse_lookup(struct wk_query *q, const char *lookup, size_t len,
+    enum q_lookup *lk, enum q_part *pt, struct q_col *c)
+{
+	const char *seg;
+	size_t plen = len, n, k;
+
+	*lk = LK_EXACT;
+	*pt = PT_NONE;
+	/* A trailing "__lookup" when it names a lookup. */
+	if ((seg = q_last_segment(lookup, len, &n)) != NULL) {
+		for (k = 0; k < LK__MAX; k++)
+			if (strcmp(seg, q_lookups[k].name) == 0)
+				break;
+		if (k < LK__MAX) {
+			*lk = (enum q_lookup)k;
+			plen = (size_t)(seg - lookup) - 2;
+		}
+	}
+	if (q_resolve(q, lookup, plen, c) != 0) {
+		/* Then "__part" at the end of what is left. */
+		seg = q_last_segment(lookup, plen, &n);
+		for (k = 1; seg != NULL && k < PT__MAX; k++)
+			if (strlen(q_parts[k].name) == n &&
+			    memcmp(seg, q_parts[k].name, n) == 0)
+				break;
+		if (seg != NULL && k < PT__MAX && q_resolve(q, lookup,
+		    (size_t)(seg - lookup) - 2, c) == 0) {
+			*pt = (enum q_part)k;
+		} else {
+			seg = q_last_segment(lookup, len, &n);
+			for (k = 0; seg != NULL && k < sizeof(q_refused) /
+			    sizeof(q_refused[0]); k++)
+				if (strcmp(seg, q_refused[k].name) == 0)
+					return q_fail(q, WK_DB_INVALID,
+					    q_refused[k].why, lookup), -1;
+			return q_fail(q, WK_DB_INVALID, "unknown field or "
+			    "lookup", lookup), -1;
+		}
+	}
+	if (*pt != PT_NONE) {
+		if (c->f->kind != WK_FIELD_DATETIME && (q_parts[*pt].
+		    datetime_only || c->f->kind != WK_FIELD_DATE))
+			return q_fail(q, WK_DB_INVALID, q_parts[*pt].
+			    datetime_only ? "date part needs a DATETIME "
+			    "field" : "date part needs a DATE or DATETIME "
+			    "field", lookup), -1;
+		if (!(Q_PART_LOOKUPS & (1u << *lk)))
+			return q_fail(q, WK_DB_INVALID, "only comparisons, "
+			    "in, range and isnull may follow a date part",
+			    lookup), -1;
+	}
+	if (c->f->kind == WK_FIELD_BLOB && *lk != LK_EXACT &&
+	    *lk != LK_ISNULL)
+		return q_fail(q, WK_DB_INVALID, "lookup not supported on a "
+		    "blob", lookup), -1;
+	return 0;
+}
+
+/*
+ * Write the condition for (column, lookup, value) into q->where.
+ *
+ * Negation: a condition under an odd number of NOTs (an exclude, a
+ * wk_q_not group, or both an even number of times not) must still be
+ * the complement of its filter where the column reads NULL.  Under SQL's
+ * three-valued logic NOT (n > 3) is NULL, not true, when n is NULL, so
+ * those rows would vanish from both the filter and its exclude.  As
+ * Django does, such a condition on a column that can be NULL becomes
+ * (cond AND col IS NOT NULL), whose NOT is true for them.  Not for
+ * isnull and for null values (IS NULL is never NULL) nor for NOT NULL
+ * columns, whose SQL stays as it was.
+ */
 static int
 q_condition(struct wk_query *q, const char *lookup, struct wk_value v,
     int negate)
 {
-	size_t len, i, plen;
-	enum q_lookup lk = LK_EXACT;
+	size_t len, i, nitems;
+	enum q_lookup lk;
+	enum q_part pt;
+	enum wk_field_kind kind;
 	struct q_col c;
 	struct wk_value nv;
 	wk_buf *w = &q->where;
-	int n, n2;
+	int n, n2, guard;
 
 	if (q->status != WK_DB_OK)
 		return q->status;
@@ -379,62 +572,63 @@ q_condition(struct wk_query *q, const char *lookup, struct wk_value v,
 	len = strnlen(lookup, Q_MAX_NAME + 1);
 	if (len == 0 || len > Q_MAX_NAME)
 		return q_fail(q, WK_DB_INVALID, "bad field name", NULL);
-	plen = len;
-	/* A trailing "__lookup" when it names a lookup. */
-	for (i = len; i >= 2; i--) {
-		if (lookup[i - 1] == '_' && lookup[i - 2] == '_') {
-			int k;
-			for (k = 0; k < LK__MAX; k++)
-				if (strcmp(lookup + i, q_lookups[k].name) == 0)
-					break;
-			if (k < LK__MAX) {
-				lk = (enum q_lookup)k;
-				plen = i - 2;
-			}
-			break;
-		}
+	if (q_parse_lookup(q, lookup, len, &lk, &pt, &c) != 0)
+		return q->status;
+	kind = pt != PT_NONE ? q_parts[pt].result : c.f->kind;
+
+	/* exact/iexact None is isnull; `in` ignores None (NULL equals
+	 * nothing), and nothing left is false. */
+	if (v.kind == WK_VAL_NULL && (lk == LK_EXACT || lk == LK_IEXACT)) {
+		lk = LK_ISNULL;
+		v = wk_val_bool(1);
 	}
-	if (q_resolve(q, lookup, plen, &c) != 0)
-		return q_fail(q, WK_DB_INVALID, "unknown field or lookup",
-		    lookup);
-	if (c.f->kind == WK_FIELD_BLOB && lk != LK_EXACT && lk != LK_ISNULL)
-		return q_fail(q, WK_DB_INVALID, "lookup not supported on a "
-		    "blob", lookup);
+	nitems = 0;
+	if (lk == LK_IN && v.kind == WK_VAL_LIST)
+		for (i = 0; i < v.u.list->len; i++)
+			nitems += v.u.list->items[i].kind != WK_VAL_NULL;
+	guard = (negate ^ q->group_neg[q->depth]) && lk != LK_ISNULL &&
+	    !(lk == LK_IN && nitems == 0) && q_nullable(q, &c);
 
 	q_connect(q);
 	if (negate)
 		wk_buf_puts(w, "NOT (");
+	else if (guard)
+		wk_buf_putc(w, '(');
 	switch (lk) {
 	case LK_ISNULL:
 		if (v.kind != WK_VAL_BOOL && v.kind != WK_VAL_INT)
 			return q_fail(q, WK_DB_INVALID, "isnull needs a bool",
 			    lookup);
-		q_colsql(q, w, &c);
+		q_colexpr(q, w, &c, pt);
 		wk_buf_puts(w, (v.kind == WK_VAL_BOOL ? v.u.b : v.u.i != 0) ?
 		    " IS NULL" : " IS NOT NULL");
 		break;
 	case LK_IN:
 	case LK_RANGE: {
 		struct wk_list *l = v.kind == WK_VAL_LIST ? v.u.list : NULL;
+		int first = 1;
 		if (l == NULL || (lk == LK_RANGE && l->len != 2))
 			return q_fail(q, WK_DB_INVALID, lk == LK_IN ?
 			    "in needs a list" : "range needs a list of two",
 			    lookup);
-		if (l->len == 0) {
+		if (lk == LK_IN && nitems == 0) {
 			wk_buf_puts(w, "0");  /* x IN () is false */
 			break;
 		}
-		q_colsql(q, w, &c);
+		q_colexpr(q, w, &c, pt);
 		wk_buf_puts(w, lk == LK_IN ? " IN (" : " BETWEEN ");
 		for (i = 0; i < l->len; i++) {
+			if (lk == LK_IN && l->items[i].kind == WK_VAL_NULL)
+				continue;
 			if (l->items[i].kind == WK_VAL_NULL ||
-			    q_norm(c.f->kind, l->items[i], &nv) != 0)
+			    q_norm(kind, l->items[i], &nv) != 0)
 				return q_fail(q, WK_DB_INVALID, "bad value in "
 				    "list for", lookup);
-			if ((n = q_bind(q, nv, c.f->kind, NULL, NULL)) == 0)
+			if ((n = q_bind(q, nv, kind, NULL, NULL)) == 0)
 				return q->status;
-			if (i > 0)
+			if (!first)
 				wk_buf_puts(w, lk == LK_IN ? ", " : " AND ");
+			first = 0;
 			q_param(w, n);
 		}
 		if (lk == LK_IN)
@@ -442,14 +636,9 @@ q_condition(struct wk_query *q, const char *lookup, struct wk_value v,
 		break;
 	}
 	default:
-		if (v.kind == WK_VAL_NULL) {
-			if (lk != LK_EXACT)
-				return q_fail(q, WK_DB_INVALID, "null value "
-				    "only with exact/isnull", lookup);
-			q_colsql(q, w, &c);
-			wk_buf_puts(w, " IS NULL");
-			break;
-		}
+		if (v.kind == WK_VAL_NULL)
+			return q_fail(q, WK_DB_INVALID, "null value only with "
+			    "exact, iexact, isnull or in", lookup);
 		if (q_lookups[lk].like_pre != NULL || lk == LK_CONTAINS ||
 		    lk == LK_STARTSWITH || lk == LK_ENDSWITH) {
 			/* Text matching: the value must be text. */
@@ -457,14 +646,14 @@ q_condition(struct wk_query *q, const char *lookup, struct wk_value v,
 				return q_fail(q, WK_DB_INVALID, "text lookup "
 				    "needs a text value", lookup);
 			nv = wk_val_strn(v.u.s.p, v.u.s.n);
-		} else if (q_norm(c.f->kind, v, &nv) != 0) {
+		} else if (q_norm(kind, v, &nv) != 0) {
 			return q_fail(q, WK_DB_INVALID, "value does not fit "
 			    "field", lookup);
 		}
-		if ((n = q_bind(q, nv, c.f->kind == WK_FIELD_BLOB ?
+		if ((n = q_bind(q, nv, kind == WK_FIELD_BLOB ?
 		    WK_FIELD_BLOB : (q_lookups[lk].like_pre != NULL ||
 		    lk == LK_CONTAINS || lk == LK_STARTSWITH ||
-		    lk == LK_ENDSWITH) ? WK_FIELD_TEXT : c.f->kind,
+		    lk == LK_ENDSWITH) ? WK_FIELD_TEXT : kind,
 		    q_lookups[lk].like_pre, q_lookups[lk].like_post)) == 0)
 			return q->status;
 		n2 = n;
@@ -492,13 +681,18 @@ q_condition(struct wk_query *q, const char *lookup, struct wk_value v,
 			q_colsql(q, w, &c);
 			wk_buf_printf(w, ") - length(?%d) + 1) = ?%d)", n, n2);
 		} else {
-			q_colsql(q, w, &c);
+			q_colexpr(q, w, &c, pt);
 			wk_buf_puts(w, q_lookups[lk].op);
 			q_param(w, n);
 		}
 		break;
 	}
-	if (negate)
+	if (guard) {
+		wk_buf_puts(w, " AND ");
+		q_colsql(q, w, &c);
+		wk_buf_puts(w, " IS NOT NULL");
+	}
+	if (negate || guard)
 		wk_buf_putc(w, ')');
 	if (w->failed)
 		return q_fail(q, WK_DB_NOMEM, "out of memory", NULL);
@@ -532,6 +726,8 @@ q_open(struct wk_query *q, unsigned char op)
 	q->depth++;
 	q->group_op[q->depth] = op;
 	q->group_empty[q->depth] = 1;
+	q->group_neg[q->depth] = (unsigned char)(q->group_neg[q->depth - 1] ^
+	    (op == 'N'));
 	return q->status;
 }
 

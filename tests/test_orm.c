@@ -839,6 +839,219 @@ test_model_check(void **state)
 	assert_int_equal(t_author__nfields, 10);
 }
 
+/* Count authors matching NOT (one lookup). */
+static long long
+count_ex(const char *lookup, struct wk_value v)
+{
+	struct wk_query q;
+	long long n = -1;
+
+	wk_q_init(&q, &arena, &t_author_model);
+	wk_q_exclude(&q, lookup, v);
+	assert_int_equal(wk_q_count(&q, &n), WK_DB_OK);
+	return n;
+}
+
+/* The WHERE text a query has collected (\x01 marks the base table). */
+static void
+assert_where(const struct wk_query *q, const char *want)
+{
+	assert_int_equal(q->status, WK_DB_OK);
+	assert_non_null(q->where.data);
+	assert_string_equal(q->where.data, want);
+}
+
+/* exclude and wk_q_not are the complement of the filter, NULL rows
+ * included, as in Django (Mallory's age is NULL). */
+static void
+test_exclude_nulls(void **state)
+{
+	struct wk_query q;
+	long long n;
+
+	(void)state;
+	assert_int_equal(count1("age__gt", wk_val_int(40)), 2);
+	assert_int_equal(count_ex("age__gt", wk_val_int(40)), 6);
+	assert_int_equal(count_ex("age", wk_val_int(20)), 7);
+	assert_int_equal(count_ex("age__range", WK_LIST(wk_val_int(25),
+	    wk_val_int(35))), 5);
+	assert_int_equal(count_ex("age__in", WK_LIST(wk_val_null(),
+	    wk_val_int(20))), 7);
+	assert_int_equal(count_ex("age__in", WK_LIST(wk_val_null())), 8);
+	assert_int_equal(count_ex("age", wk_val_null()), 7);
+	assert_int_equal(count_ex("age__isnull", wk_val_bool(0)), 1);
+	/* The SQL: a guard on nullable columns only. */
+	wk_q_init(&q, &arena, &t_author_model);
+	wk_q_exclude(&q, "age__gt", wk_val_int(40));
+	assert_where(&q, "NOT (\x01\"age\" > ?1 AND \x01\"age\" IS NOT NULL)");
+	wk_q_init(&q, &arena, &t_author_model);
+	wk_q_exclude(&q, "score__gt", wk_val_int(1));
+	assert_where(&q, "NOT (\x01\"score\" > ?1)");
+	wk_q_init(&q, &arena, &t_author_model);
+	wk_q_exclude(&q, "age", wk_val_null());
+	assert_where(&q, "NOT (\x01\"age\" IS NULL)");
+	/* wk_q_not groups: members are guarded; two NOTs cancel. */
+	wk_q_init(&q, &arena, &t_author_model);
+	wk_q_not(&q);
+	wk_q_or(&q);
+	wk_q_filter(&q, "age__gt", wk_val_int(40));
+	wk_q_filter(&q, "name", wk_val_str("zzz"));
+	wk_q_end(&q);
+	wk_q_end(&q);
+	assert_where(&q, "NOT (((\x01\"age\" > ?1 AND \x01\"age\" IS NOT NULL)"
+	    " OR \x01\"name\" = ?2))");
+	assert_int_equal(wk_q_count(&q, &n), WK_DB_OK);
+	assert_int_equal(n, 6);
+	wk_q_init(&q, &arena, &t_author_model);
+	wk_q_not(&q);
+	wk_q_exclude(&q, "age__gt", wk_val_int(40));
+	wk_q_end(&q);
+	assert_where(&q, "NOT (NOT (\x01\"age\" > ?1))");
+	assert_int_equal(wk_q_count(&q, &n), WK_DB_OK);
+	assert_int_equal(n, 2);
+	/* Through a nullable FK every column can read NULL; through a
+	 * NOT NULL one only the nullable columns. */
+	add_book(1, "B1", 2);
+	add_book(2, "B2", 0);
+	add_book(3, "B3", 3);
+	wk_q_init(&q, &arena, &t_book_model);
+	wk_q_exclude(&q, "editor__name", wk_val_str("bob"));
+	assert_where(&q, "NOT (j3.\"name\" = ?1 AND j3.\"name\" IS NOT NULL)");
+	assert_int_equal(wk_q_count(&q, &n), WK_DB_OK);
+	assert_int_equal(n, 2);
+	wk_q_init(&q, &arena, &t_book_model);
+	wk_q_exclude(&q, "author__name", wk_val_str("Alice"));
+	assert_where(&q, "NOT (j1.\"name\" = ?1)");
+	assert_int_equal(wk_q_count(&q, &n), WK_DB_OK);
+	assert_int_equal(n, 2);
+	wk_q_init(&q, &arena, &t_book_model);
+	wk_q_exclude(&q, "editor", wk_val_int(2));
+	assert_int_equal(wk_q_count(&q, &n), WK_DB_OK);
+	assert_int_equal(n, 2);
+}
+
+/* None where Django accepts it: exact/iexact mean IS NULL, `in` drops it. */
+static void
+test_none_values(void **state)
+{
+	struct wk_query q;
+
+	(void)state;
+	assert_int_equal(count1("age__iexact", wk_val_null()), 1);
+	assert_int_equal(count1("name__iexact", wk_val_null()), 0);
+	assert_int_equal(count1("age__in", WK_LIST(wk_val_null(),
+	    wk_val_int(20), wk_val_int(25))), 2);
+	assert_int_equal(count1("age__in", WK_LIST(wk_val_null())), 0);
+	wk_q_init(&q, &arena, &t_author_model);
+	wk_q_filter(&q, "age__in", WK_LIST(wk_val_int(20), wk_val_null(),
+	    wk_val_int(25)));
+	assert_where(&q, "\x01\"age\" IN (?1, ?2)");
+	wk_q_init(&q, &arena, &t_author_model);
+	wk_q_filter(&q, "name__iexact", wk_val_null());
+	assert_where(&q, "\x01\"name\" IS NULL");
+	/* Still refused: None with other lookups, None in a range. */
+	wk_q_init(&q, &arena, &t_author_model);
+	assert_int_equal(wk_q_filter(&q, "name__contains", wk_val_null()),
+	    WK_DB_INVALID);
+	wk_q_init(&q, &arena, &t_author_model);
+	assert_int_equal(wk_q_filter(&q, "age__range", WK_LIST(wk_val_null(),
+	    wk_val_int(3))), WK_DB_INVALID);
+}
+
+/* Give author id born and seen. */
+static void
+set_dates(long long id, const char *born, const char *seen)
+{
+	struct wk_query q;
+	long long n;
+
+	wk_q_init(&q, &arena, &t_author_model);
+	wk_q_filter(&q, "id", wk_val_int(id));
+	wk_q_set(&q, "born", wk_val_str(born));
+	wk_q_set(&q, "seen", wk_val_str(seen));
+	assert_int_equal(wk_q_update(&q, &n), WK_DB_OK);
+	assert_int_equal(n, 1);
+}
+
+/* Expect lookup to fail with a message naming why. */
+static void
+assert_refused(const char *lookup, struct wk_value v, const char *why)
+{
+	struct wk_query q;
+
+	wk_q_init(&q, &arena, &t_author_model);
+	assert_int_equal(wk_q_filter(&q, lookup, v), WK_DB_INVALID);
+	if (strstr(wk_db_last_error(), why) == NULL)
+		fail_msg("%s: '%s' lacks '%s'", lookup, wk_db_last_error(),
+		    why);
+}
+
+static void
+test_date_parts(void **state)
+{
+	struct wk_query q;
+
+	(void)state;
+	/* A Thursday leap day; an ISO-2009 Monday; an ISO-2020 Sunday. */
+	set_dates(1, "2024-02-29", "2024-02-29T23:59:59Z");
+	set_dates(2, "2008-12-29", "2008-12-29T06:07:08Z");
+	set_dates(3, "2021-01-03", "2021-01-03T00:00:00Z");
+	assert_int_equal(count1("born__year", wk_val_int(2024)), 1);
+	assert_int_equal(count1("born__year", wk_val_str("2024")), 1);
+	assert_int_equal(count1("born__year__gte", wk_val_int(2021)), 2);
+	assert_int_equal(count1("born__year__range", WK_LIST(wk_val_int(2008),
+	    wk_val_int(2021))), 2);
+	assert_int_equal(count1("born__year__isnull", wk_val_bool(1)), 5);
+	assert_int_equal(count1("born__month", wk_val_int(12)), 1);
+	assert_int_equal(count1("born__day", wk_val_int(29)), 2);
+	assert_int_equal(count1("born__week_day", wk_val_int(5)), 1);
+	assert_int_equal(count1("born__week_day", wk_val_int(1)), 1);
+	assert_int_equal(count1("born__week_day__lte", wk_val_int(2)), 2);
+	assert_int_equal(count1("born__iso_week_day", wk_val_int(7)), 1);
+	assert_int_equal(count1("born__iso_week_day", wk_val_int(1)), 1);
+	assert_int_equal(count1("born__iso_year", wk_val_int(2009)), 1);
+	assert_int_equal(count1("born__iso_year", wk_val_int(2020)), 1);
+	assert_int_equal(count1("born__week", wk_val_int(53)), 1);
+	assert_int_equal(count1("born__week", wk_val_int(1)), 1);
+	assert_int_equal(count1("born__week", wk_val_int(9)), 1);
+	assert_int_equal(count1("born__quarter", wk_val_int(1)), 2);
+	assert_int_equal(count1("born__quarter__in", WK_LIST(wk_val_int(4))),
+	    1);
+	assert_int_equal(count1("seen__date", wk_val_str("2024-02-29")), 1);
+	assert_int_equal(count1("seen__date__lt", wk_val_str("2010-01-01")),
+	    1);
+	assert_int_equal(count1("seen__year", wk_val_int(2021)), 1);
+	assert_int_equal(count1("seen__hour", wk_val_int(23)), 1);
+	assert_int_equal(count1("seen__hour__in", WK_LIST(wk_val_int(0),
+	    wk_val_int(6))), 2);
+	assert_int_equal(count1("seen__minute", wk_val_int(7)), 1);
+	assert_int_equal(count1("seen__second__gt", wk_val_int(7)), 2);
+	/* The complement keeps the authors without dates. */
+	assert_int_equal(count_ex("born__year", wk_val_int(2024)), 7);
+	/* The SQL: a function of the column, the value bound. */
+	wk_q_init(&q, &arena, &t_author_model);
+	wk_q_filter(&q, "born__year__gte", wk_val_int(2021));
+	assert_where(&q, "CAST(strftime('%Y', \x01\"born\") AS INTEGER) >= ?1");
+	wk_q_init(&q, &arena, &t_author_model);
+	wk_q_exclude(&q, "seen__date", wk_val_str("2024-02-29"));
+	assert_where(&q, "NOT (date(\x01\"seen\") = ?1 AND \x01\"seen\" IS NOT "
+	    "NULL)");
+	/* Refusals, each saying why. */
+	assert_refused("age__year", wk_val_int(2024), "DATE or DATETIME");
+	assert_refused("name__month", wk_val_int(1), "DATE or DATETIME");
+	assert_refused("born__hour", wk_val_int(1), "needs a DATETIME");
+	assert_refused("born__date", wk_val_str("2024-01-01"),
+	    "needs a DATETIME");
+	assert_refused("born__year__contains", wk_val_str("2"),
+	    "may follow a date part");
+	assert_refused("born__year", wk_val_str("2024 OR 1=1"),
+	    "does not fit");
+	assert_refused("born__fortnight", wk_val_int(1), "unknown field");
+	assert_refused("age__foo", wk_val_int(1), "unknown field or lookup");
+	assert_refused("name__regex", wk_val_str("^a"), "regex");
+	assert_refused("name__iregex", wk_val_str("^a"), "regex");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_mem, teardown), \
 	cmocka_unit_test_setup_teardown(f, setup_file, teardown)
 
@@ -853,6 +1066,9 @@ main(void)
 		T(test_lookups),
 		T(test_lookup_errors),
 		T(test_groups),
+		T(test_exclude_nulls),
+		T(test_none_values),
+		T(test_date_parts),
 		T(test_order_limit),
 		T(test_count_exists_aggregate),
 		T(test_update_delete),

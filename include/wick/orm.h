@@ -30,13 +30,35 @@
  * Lookups ("field__lookup"; plain "field" is exact): exact, iexact,
  * contains, icontains, startswith, istartswith, endswith, iendswith, gt,
  * gte, lt, lte, in (value: a list), isnull (value: bool), range (value: a
- * list of two).  "i" lookups fold ASCII case only (SQLite's LIKE).  A
+ * list of two).  "i" lookups fold ASCII case only (SQLite's LIKE);
+ * contains, startswith and endswith are case-sensitive (Django's fold
+ * ASCII case on SQLite).  regex and iregex are refused by name.  A
  * foreign key may be followed one step: "post__title__icontains" (a JOIN).
- * exact with a null value means IS NULL.
+ *
+ * None: exact and iexact with a null value mean IS NULL; a null in an
+ * `in` list is ignored (NULL equals nothing; a list of only nulls matches
+ * no row); any other lookup with null is WK_DB_INVALID.
+ *
+ * Date parts, on DATE and DATETIME fields: "created__year", then
+ * optionally a comparison: "created__year__gte", "created__date__lt",
+ * "created__month__in".  Parts: year, month, day, week_day (1 = Sunday ..
+ * 7 = Saturday, as Django), iso_week_day (1 = Monday), week (ISO 8601
+ * week number), iso_year, quarter; on DATETIME only also date (compared
+ * with "YYYY-MM-DD" text), hour, minute, second.  After a part: exact,
+ * gt, gte, lt, lte, in, range, isnull.  A part on another kind of field
+ * is WK_DB_INVALID.  The SQL is strftime() around the column, so it does
+ * not use an index on it.
  *
  * Groups: wk_q_or(&q) ... wk_q_end(&q) ORs the conditions added in between;
  * wk_q_and / wk_q_not likewise (NOT negates the AND of its members).
  * Groups nest up to 8 deep.  wk_q_exclude(q, l, v) is NOT (l = v).
+ *
+ * Negation is the complement, as in Django: wk_q_exclude(&q, "n__gt", 3)
+ * returns the rows where n is NULL too, and an exclude through a nullable
+ * foreign key ("cat__title") the rows without one.  A condition under an
+ * odd number of NOTs on a column that can read NULL (a WK_NULL field, or
+ * any field across a WK_NULL foreign key) is written (cond AND col IS NOT
+ * NULL), so that its NOT is true, not NULL, for those rows.
  *
  * Values are not copied: strings passed to wk_q_filter / wk_q_set must
  * stay valid until the query has run (request data and literals do).
@@ -85,6 +107,8 @@ struct wk_query {
 	int depth;                   /* open groups */
 	unsigned char group_op[WK_Q_MAX_DEPTH + 1];    /* 'A' 'O' 'N' */
 	unsigned char group_empty[WK_Q_MAX_DEPTH + 1];
+	unsigned char group_neg[WK_Q_MAX_DEPTH + 1];   /* 1: under an odd
+	                                number of NOTs (see "Negation") */
 	long long limit, offset;     /* -1 = none */
 	int limit_bind, offset_bind; /* bind numbers */
 	uint64_t joins;              /* FK fields (by index) joined */
@@ -120,7 +144,8 @@ void wk_q_init(struct wk_query *q, wk_arena *a, const struct wk_model *m);
 /* wk_q_filter - AND (in the current group) the condition lookup = v. */
 int wk_q_filter(struct wk_query *q, const char *lookup, struct wk_value v);
 
-/* wk_q_exclude - add NOT (lookup = v). */
+/* wk_q_exclude - add NOT (lookup = v): every row wk_q_filter would not
+ * match, the NULL ones included (see "Negation" above). */
 int wk_q_exclude(struct wk_query *q, const char *lookup, struct wk_value v);
 
 /* wk_q_or / wk_q_and / wk_q_not - open a group; wk_q_end closes it.
