@@ -124,7 +124,7 @@ BEARSSL_CFLAGS = -W -Wall -O2 -fstack-protector-strong
 RUN_PKGS  = gcc make musl-tools dpkg-dev tcl xz-utils file
 TEST_PKGS = $(RUN_PKGS) libcmocka-dev libsqlite3-dev libbearssl-dev \
             apache2 curl clang libclang-rt-14-dev valgrind sqlite3 \
-            python3-django
+            python3-django strace
 # `make bench` also drives Apache with wrk (bench/apache.sh).
 BENCH_PKGS = wrk
 
