@@ -176,6 +176,9 @@ db_class(int rc, const char *msg)
 		return WK_DB_DONE;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
+	/* SQLite gave up on the WAL read lock after ~10 s of retries: lock
+	 * contention, worth another try later, like a busy database. */
+	case SQLITE_PROTOCOL:
 		return WK_DB_BUSY;
 	case SQLITE_CONSTRAINT:
 		return WK_DB_CONSTRAINT;
