@@ -123,7 +123,8 @@ BEARSSL_CFLAGS = -W -Wall -O2 -fstack-protector-strong
 # Debian packages each command needs (installed by tools/ensure-packages).
 RUN_PKGS  = gcc make musl-tools dpkg-dev tcl xz-utils file
 TEST_PKGS = $(RUN_PKGS) libcmocka-dev libsqlite3-dev libbearssl-dev \
-            apache2 curl clang libclang-rt-14-dev valgrind sqlite3
+            apache2 curl clang libclang-rt-14-dev valgrind sqlite3 \
+            python3
 # `make bench` also drives Apache with wrk (bench/apache.sh).
 BENCH_PKGS = wrk
 
@@ -199,7 +200,8 @@ TEST_LIBS  = -lcmocka $(SYS_LIBS)
 ASAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
 
-.PHONY: all run test unit check e2e fuzz fuzz-short bench clean \
+.PHONY: all run test unit check e2e fuzz fuzz-short django django-build \
+        bench clean \
         packages-run packages-test distclean FORCE
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -224,7 +226,8 @@ run: packages-run
 	cgi-bin/blog.cgi runserver 127.0.0.1:8000
 
 test: packages-test
-	@$(MAKE) --no-print-directory all unit-build check-build fuzz-build
+	@$(MAKE) --no-print-directory all unit-build check-build fuzz-build \
+		django-build
 	@tools/run-tests
 
 unit-build: $(GLIBC_TESTS)
@@ -242,6 +245,9 @@ e2e: $(APPS)
 
 fuzz-short: $(FUZZERS)
 	@tools/run-tests fuzz
+
+django: $(DJANGO_DRIVER)
+	@tools/run-tests django
 
 # ---- templates and static files, embedded ------------------------------------
 # tools/wk-templates (a host program built with gcc) parses every template
@@ -327,6 +333,14 @@ $(GLIBC_BLOG): $(call objs,glibc,$(BLOG_SRCS))
 build/glibc/bin/%: build/glibc/tests/%.o $(GLIBC_BLOG) $(GLIBC_LIB)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $< $(GLIBC_BLOG) $(GLIBC_LIB) $(TEST_LIBS)
+
+# The Django conformance driver (tests/django/): Wick's public API only, so
+# it links the library alone.  tests/django/run uses it.
+DJANGO_DRIVER = build/glibc/bin/tpl_driver
+$(DJANGO_DRIVER): build/glibc/tests/django/tpl_driver.o $(GLIBC_LIB)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $< $(GLIBC_LIB) $(SYS_LIBS)
+django-build: $(DJANGO_DRIVER)
 
 # ---- sanitizer build -----------------------------------------------------------
 build/asan/%.o: %.c
