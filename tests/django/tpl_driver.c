@@ -295,6 +295,8 @@ op_form(wk_arena *a, const struct wk_json *req)
 		return reply_msg(a, "bad_request", "kind and value needed");
 	memset(&field, 0, sizeof(field));
 	field.name = "f";
+	/* Django's validators see the value as given; a form strips first. */
+	field.flags = WK_FF_NO_STRIP;
 	for (k = 0; k < sizeof(form_kinds) / sizeof(form_kinds[0]); k++)
 		if (strcmp(form_kinds[k].name, kind) == 0)
 			break;
