@@ -160,6 +160,7 @@ LIB_SRCS = \
 	src/password.c \
 	src/multipart.c \
 	src/csrf.c \
+	src/validate.c \
 	src/form.c \
 	src/session.c \
 	src/auth.c
