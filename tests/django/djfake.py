@@ -408,7 +408,10 @@ def encode(v, depth=0):
             if not isinstance(k, (str, int)):
                 raise NotApplicable("dict key of type %s" %
                                     type(k).__name__)
-            out[str(k)] = encode(x, depth + 1)
+            # Django looks a text key up first ({{ d.1 }} finds "1"
+            # before 1), so a text key wins over the same number.
+            if isinstance(k, str) or str(k) not in v:
+                out[str(k)] = encode(x, depth + 1)
         return out
     raise NotApplicable("context holds a Python %s object" %
                         type(v).__name__)
