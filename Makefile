@@ -124,7 +124,7 @@ BEARSSL_CFLAGS = -W -Wall -O2 -fstack-protector-strong
 RUN_PKGS  = gcc make musl-tools dpkg-dev tcl xz-utils file
 TEST_PKGS = $(RUN_PKGS) libcmocka-dev libsqlite3-dev libbearssl-dev \
             apache2 curl clang libclang-rt-14-dev valgrind sqlite3 \
-            python3-django strace
+            python3 python3-django strace
 # `make bench` also drives Apache with wrk (bench/apache.sh).
 BENCH_PKGS = wrk
 
@@ -160,6 +160,7 @@ LIB_SRCS = \
 	src/password.c \
 	src/multipart.c \
 	src/csrf.c \
+	src/validate.c \
 	src/form.c \
 	src/session.c \
 	src/auth.c
@@ -200,7 +201,8 @@ TEST_LIBS  = -lcmocka $(SYS_LIBS)
 ASAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
 
-.PHONY: all run test unit check e2e fuzz fuzz-short bench clean \
+.PHONY: all run test unit check e2e fuzz fuzz-short django django-build \
+        bench clean \
         packages-run packages-test distclean FORCE
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -225,7 +227,8 @@ run: packages-run
 	cgi-bin/blog.cgi runserver 127.0.0.1:8000
 
 test: packages-test
-	@$(MAKE) --no-print-directory all unit-build check-build fuzz-build
+	@$(MAKE) --no-print-directory all unit-build check-build fuzz-build \
+		django-build
 	@tools/run-tests
 
 unit-build: $(GLIBC_TESTS) $(ORM_DIFF)
@@ -243,6 +246,9 @@ e2e: $(APPS)
 
 fuzz-short: $(FUZZERS)
 	@tools/run-tests fuzz
+
+django: $(DJANGO_DRIVER)
+	@tools/run-tests django
 
 # ---- templates and static files, embedded ------------------------------------
 # tools/wk-templates (a host program built with gcc) parses every template
@@ -335,6 +341,14 @@ ORM_DIFF = build/glibc/bin/orm_diff_wick
 $(ORM_DIFF): build/glibc/tests/django/orm_diff/wick_side.o $(GLIBC_LIB)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $< $(GLIBC_LIB) $(SYS_LIBS)
+
+# The Django conformance driver (tests/django/): Wick's public API only, so
+# it links the library alone.  tests/django/run uses it.
+DJANGO_DRIVER = build/glibc/bin/tpl_driver
+$(DJANGO_DRIVER): build/glibc/tests/django/tpl_driver.o $(GLIBC_LIB)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $< $(GLIBC_LIB) $(SYS_LIBS)
+django-build: $(DJANGO_DRIVER)
 
 # ---- sanitizer build -----------------------------------------------------------
 build/asan/%.o: %.c

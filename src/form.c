@@ -19,6 +19,7 @@
 #include "wick/form.h"
 #include "wick/multipart.h"
 #include "wick/orm.h"
+#include "wick/validate.h"
 #include "wick/request.h"
 
 struct kind_info {
@@ -224,86 +225,6 @@ parse_decimal(const char *s, double *out)
 	errno = 0;
 	*out = strtod(s, &end);
 	return errno == 0 && *end == '\0' && isfinite(*out) ? 0 : -1;
-}
-
-static int
-label_ok(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || n > 63 || s[0] == '-' || s[n - 1] == '-')
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '-')
-			return 0;
-	return 1;
-}
-
-/* host: dot-separated labels (at least two, or "localhost"). */
-static int
-host_ok(const char *s, size_t n)
-{
-	size_t i, start = 0, labels = 0;
-
-	if (n == 9 && strncmp(s, "localhost", 9) == 0)
-		return 1;
-	for (i = 0; i <= n; i++) {
-		if (i == n || s[i] == '.') {
-			if (!label_ok(s + start, i - start))
-				return 0;
-			labels++;
-			start = i + 1;
-		}
-	}
-	return labels >= 2;
-}
-
-static int
-email_ok(const char *s)
-{
-	const char *at = strrchr(s, '@'), *p;
-	size_t n = strlen(s);
-
-	if (at == NULL || at == s || n > 320 || at - s > 64)
-		return 0;
-	for (p = s; p < at; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (!isalnum(c) && strchr("!#$%&'*+/=?^_`{|}~.-", c) == NULL)
-			return 0;
-	}
-	if (s[0] == '.' || at[-1] == '.' || strstr(s, "..") != NULL)
-		return 0;
-	return host_ok(at + 1, strlen(at + 1));
-}
-
-static int
-url_ok(const char *s)
-{
-	const char *h, *e;
-	const unsigned char *p;
-
-	if (strncmp(s, "http://", 7) == 0)
-		h = s + 7;
-	else if (strncmp(s, "https://", 8) == 0)
-		h = s + 8;
-	else
-		return 0;
-	for (p = (const unsigned char *)s; *p; p++)
-		if (*p <= ' ' || *p == 0x7f || *p == '\\')
-			return 0;
-	e = h + strcspn(h, "/?#");
-	{
-		const char *colon = memchr(h, ':', (size_t)(e - h));
-		if (memchr(h, '@', (size_t)(e - h)) != NULL)
-			return 0;
-		if (colon != NULL) {
-			if (!all_digits(colon + 1, (size_t)(e - colon - 1)) ||
-			    e - colon - 1 > 5)
-				return 0;
-			e = colon;
-		}
-	}
-	return host_ok(h, (size_t)(e - h));
 }
 
 static int
@@ -513,9 +434,11 @@ clean_field(struct wk_form *f, const struct wk_form_field *fd,
 			return "Enter a number.";
 		return clean_range(f, fd, v->r);
 	case WK_FF_EMAIL:
-		return email_ok(s) ? NULL : "Enter a valid email address.";
+		/* Django's rules: src/validate.c. */
+		return wk_valid_email(s, strlen(s)) ? NULL :
+		    "Enter a valid email address.";
 	case WK_FF_URL:
-		return url_ok(s) ? NULL : "Enter a valid URL.";
+		return wk_valid_url(s, strlen(s)) ? NULL : "Enter a valid URL.";
 	case WK_FF_SLUG:
 		return slug_ok(s) ? NULL : "Enter a valid \xe2\x80\x9cslug\xe2"
 		    "\x80\x9d consisting of letters, numbers, underscores or "

@@ -23,6 +23,7 @@
 #include "wick/multipart.h"
 #include "wick/orm.h"
 #include "wick/template.h"
+#include "wick/validate.h"
 
 static wk_arena arena;
 
@@ -216,9 +217,9 @@ test_email_url_tables(void **state)
 		{ "a@b.co\"><script>", 0 }, { "a@-b.co", 0 }, { ".a@b.co", 0 },
 	};
 	static const struct { const char *v; int ok; } urls[] = {
-		{ "http://example.com", 1 }, { "https://a.b/c?d#e", 1 },
+		{ "http://example.com", 1 }, { "https://a.bc/c?d#e", 1 }, { "https://a.b/", 0 },
 		{ "http://localhost:8000/", 1 }, { "ftp://x.y/", 0 },
-		{ "https://user@evil.com", 0 }, { "http://a b.com", 0 },
+		{ "https://user@example.com", 1 }, { "http://a b.com", 0 },
 		{ "http://x.com:99999999", 0 }, { "//x.com", 0 },
 		{ "https://x.com\\@y.com", 0 }, { "http://", 0 },
 	};
@@ -239,6 +240,165 @@ test_email_url_tables(void **state)
 		if ((err(&f, "site") == NULL) != urls[i].ok)
 			fail_msg("url %s: expected %d", urls[i].v, urls[i].ok);
 	}
+}
+
+
+/*
+ * Django's validator rules, one row per rule (src/validate.c; the whole of
+ * Django's own data runs in tests/django/run_validators.py).
+ */
+static void
+test_django_url_rules(void **state)
+{
+	static const struct { const char *v; int ok; const char *why; } t[] = {
+		{ "http://user:pw@example.com:8080/", 1, "user info" },
+		{ "http://user:@example.com", 1, "empty password" },
+		{ "http://:pw@example.com", 0, "user info without a user" },
+		{ "http://[::1]:8080/", 1, "IPv6 literal" },
+		{ "http://[2001:db8::1]/", 1, "IPv6 literal" },
+		{ "http://[::ffff:192.9.5.5]/x", 1, "IPv6 with dotted quad" },
+		{ "http://[1:2:3:4:5:6:7:8:9]/", 0, "nine IPv6 groups" },
+		{ "http://[::1/", 0, "unclosed bracket" },
+		{ "http://\xe4\xbe\x8b\xe5\xad\x90.\xe6\xb5\x8b\xe8\xaf\x95", 1,
+		    "IDN host" },
+		{ "http://\xf0\x9f\x98\x80.example.com/", 1,
+		    "emoji label, valid in punycode" },
+		{ "HTTP://WWW.EXAMPLE.COM/", 1, "upper-case scheme" },
+		{ "http://example.com./", 1, "trailing dot" },
+		{ "http://example.com../", 0, "two trailing dots" },
+		{ "http://016.016.016.016", 0, "leading zeros in a quad" },
+		{ "http://1.1.1.1.1", 0, "five-part quad" },
+		{ "http://123.123.123", 0, "three-part quad" },
+		{ "http://192.168.1.1:80/", 1, "dotted quad" },
+		{ "http://a.b-c.de", 1, "hyphen inside" },
+		{ "http://a.-bc.de", 0, "label starting with a hyphen" },
+		{ "http://example.c0m", 0, "digit in the top-level label" },
+		{ "http://example.xn--p1ai", 1, "punycode top-level label" },
+		{ "http://example.com:1/", 0, "one-digit port" },
+		{ "http://localhost", 1, "localhost" },
+		{ "http://example.com/a\tb", 0, "tab" },
+		{ "http://example.com/ x", 0, "space in the path" },
+		{ "ftp://example.com/", 0, "not http or https" },
+	};
+	char host[400], url[600];
+	size_t i;
+	int n;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (wk_valid_url(t[i].v, strlen(t[i].v)) != t[i].ok)
+			fail_msg("url %s (%s): expected %d", t[i].v, t[i].why,
+			    t[i].ok);
+	/* A label of 63 characters passes, 64 do not; a host of 253. */
+	memset(host, 'a', 64);
+	n = snprintf(url, sizeof(url), "http://%.63s.com/", host);
+	assert_true(n > 0 && (size_t)n < sizeof(url));
+	assert_int_equal(wk_valid_url(url, (size_t)n), 1);
+	n = snprintf(url, sizeof(url), "http://%.64s.com/", host);
+	assert_true(n > 0 && (size_t)n < sizeof(url));
+	assert_int_equal(wk_valid_url(url, (size_t)n), 0);
+	for (i = 0; i < 4; i++) {          /* 4 * 62 + 5 = 253 */
+		memset(host + i * 62, 'a', 61);
+		host[i * 62 + 61] = '.';
+	}
+	memcpy(host + 248, "co.uk", 6);
+	n = snprintf(url, sizeof(url), "http://%s/", host);
+	assert_true(n > 0 && (size_t)n < sizeof(url));
+	assert_int_equal(wk_valid_url(url, (size_t)n), 1);
+	host[0] = 'b';
+	n = snprintf(url, sizeof(url), "http://b%s/", host);   /* 254 */
+	assert_true(n > 0 && (size_t)n < sizeof(url));
+	assert_int_equal(wk_valid_url(url, (size_t)n), 0);
+}
+
+static void
+test_django_email_rules(void **state)
+{
+	static const struct { const char *v; int ok; const char *why; } t[] = {
+		{ "a@[127.0.0.1]", 1, "IPv4 literal" },
+		{ "a@[2001:db8::1]", 1, "IPv6 literal" },
+		{ "a@[::ffff:127.0.0.1]", 1, "IPv6 literal with a quad" },
+		{ "a@[127.0.0.256]", 0, "octet over 255" },
+		{ "a@[2001:db8::12345]", 0, "group of five digits" },
+		{ "a@127.0.0.1", 0, "bare IP address" },
+		{ "a@\xe0\xa4\x89\xe0\xa4\xa6\xe0\xa4\xbe.com", 1, "IDN domain" },
+		{ "\"a@b\"@example.com", 1, "quoted local part" },
+		{ "\"a\\\tb\"@example.com", 1, "quoted pair with a tab" },
+		{ "\"a\\\nb\"@example.com", 0, "quoted pair with a LF" },
+		{ "\"a b\"@example.com", 0, "space in a quoted string" },
+		{ "a@b.com.", 0, "trailing dot" },
+		{ "a@b.com\n", 0, "trailing newline" },
+		{ "a@localhost", 1, "localhost" },
+		{ "a@b.c", 0, "one-letter top-level label" },
+		{ "a@b.12", 1, "digits in the top-level label (as Django)" },
+	};
+	char addr[400];
+	size_t i;
+	int n;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (wk_valid_email(t[i].v, strlen(t[i].v)) != t[i].ok)
+			fail_msg("email %s (%s): expected %d", t[i].v, t[i].why,
+			    t[i].ok);
+	memset(addr, 0, sizeof(addr));
+	memcpy(addr, "a@", 2);
+	memset(addr + 2, 'x', 63);
+	memcpy(addr + 65, ".us", 4);
+	assert_int_equal(wk_valid_email(addr, strlen(addr)), 1);
+	memset(addr + 2, 'x', 64);
+	memcpy(addr + 66, ".us", 4);
+	assert_int_equal(wk_valid_email(addr, strlen(addr)), 0);
+	/* 321 characters: over RFC 3696's limit. */
+	n = snprintf(addr, sizeof(addr), "%0300d@example.com", 0);
+	assert_true(n == 312);
+	assert_int_equal(wk_valid_email(addr, (size_t)n), 1);
+	n = snprintf(addr, sizeof(addr), "%0309d@example.com", 0);
+	assert_int_equal(wk_valid_email(addr, (size_t)n), 0);
+}
+
+static void
+test_punycode_and_ips(void **state)
+{
+	/* Known answers, as Python's "punycode" codec gives them. */
+	static const struct { const char *in, *out; } pc[] = {
+		{ "b\xc3\xbc" "cher", "bcher-kva" },
+		{ "\xe4\xbe\x8b\xe5\xad\x90", "fsqu00a" },
+		{ "\xe0\xa4\x89\xe0\xa4\xa6\xe0\xa4\xbe\xe0\xa4\xb9\xe0\xa4\xb0"
+		    "\xe0\xa4\xa3", "p1b6ci4b4b3a" },
+		{ "\xe2\x98\xba", "74h" },
+		{ "ma\xc3\xb1" "ana", "maana-pta" },
+		{ "abc", "abc-" },
+	};
+	static const struct { const char *v; int ok; } v6[] = {
+		{ "::", 1 }, { "::1", 1 }, { "1::", 1 }, { "1:2:3:4:5:6:7:8", 1 },
+		{ "1:2:3:4:5:6:7::", 1 }, { "1:2:3:4:5:6:7:8:9", 0 },
+		{ "1::2::3", 0 }, { ":1:2:3:4:5:6:7", 0 }, { "1:2", 0 },
+		{ "::1.2.3.4", 1 }, { "::1.2.3.04", 0 }, { "12345::", 0 },
+		{ "1:2:3:4:5:6:1.2.3.4", 1 }, { "1:2:3:4:5:6:7:1.2.3.4", 0 },
+	};
+	char out[64];
+	size_t i;
+	long n;
+
+	(void)state;
+	for (i = 0; i < sizeof(pc) / sizeof(pc[0]); i++) {
+		n = wk_punycode_encode(pc[i].in, strlen(pc[i].in), out,
+		    sizeof(out));
+		assert_true(n >= 0);
+		assert_string_equal(out, pc[i].out);
+	}
+	assert_int_equal(wk_punycode_encode("b\xc3\xbc" "cher", 7, out, 5), -1);
+	assert_int_equal(wk_punycode_encode("\xff", 1, out, sizeof(out)), -1);
+	for (i = 0; i < sizeof(v6) / sizeof(v6[0]); i++)
+		if (wk_valid_ipv6(v6[i].v, strlen(v6[i].v)) != v6[i].ok)
+			fail_msg("ipv6 %s: expected %d", v6[i].v, v6[i].ok);
+	assert_int_equal(wk_valid_ipv4("0.0.0.0", 7), 1);
+	assert_int_equal(wk_valid_ipv4("255.255.255.255", 15), 1);
+	assert_int_equal(wk_valid_ipv4("256.1.1.1", 9), 0);
+	assert_int_equal(wk_valid_ipv4("01.2.3.4", 8), 0);
+	assert_int_equal(wk_valid_ipv4("1.2.3.", 6), 0);
+	assert_int_equal(wk_valid_ipv4("1.2.3.4.5", 9), 0);
 }
 
 /* ---- rendering ----------------------------------------------------------------------------- */
@@ -557,6 +717,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_required_length_and_validator, setup, teardown),
+		cmocka_unit_test(test_django_url_rules),
+		cmocka_unit_test(test_django_email_rules),
+		cmocka_unit_test(test_punycode_and_ips),
 		cmocka_unit_test_setup_teardown(test_email_url_tables, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_render_escapes, setup,
