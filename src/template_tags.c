@@ -210,12 +210,13 @@ put_quoted(wk_buf *b, const char *s, size_t n)
 	}
 }
 
-/* "&name=value" (no '&' first); 0 or -1. */
+/* "&name=value" after the '?' (no '&' right after it); 0 or -1. */
 static int
 put_pair(wk_buf *b, const char *name, size_t nlen, const char *v,
     size_t vlen)
 {
-	wk_buf_putc(b, b->len > 1 ? '&' : '?');
+	if (b->len > 1)
+		wk_buf_putc(b, '&');
 	put_quoted(b, name, nlen);
 	wk_buf_putc(b, '=');
 	put_quoted(b, v, vlen);
