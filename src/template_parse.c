@@ -207,7 +207,13 @@ lex_next(struct parser *p, struct tok *t)
 	    (s[1] == '{' || s[1] == '%' || s[1] == '#')) {
 		k = s[1] == '{' ? 0 : s[1] == '%' ? 1 : 2;
 		close = find_cached(p, k, s + 2, closers[k]);
-		nl = find_cached(p, 3, s + 2, "\n");
+		/* A short tag is searched for a newline directly; a long
+		 * stretch asks the cache, so openers on one long line do not
+		 * each scan to its end. */
+		if (close != NULL && close - s < 256)
+			nl = memchr(s + 2, '\n', (size_t)(close - s - 2));
+		else
+			nl = find_cached(p, 3, s + 2, "\n");
 		/* As Django's lexer: a tag ends on the line it starts on;
 		 * "{{ moo %}" or "{{ moo\n }}" is only text. */
 		if (close != NULL && (nl == NULL || close < nl)) {
@@ -1678,12 +1684,12 @@ tag_load(struct parser *p, struct bit *bits, size_t nbits,
 typedef int (*tag_parse_fn)(struct parser *, struct bit *, size_t,
     const struct tok *, struct nodelist *);
 
-/* Built-in tags, sorted by name for the reader. */
+/* Built-in tags, sorted by name (builtin_tag searches them in halves). */
 static const struct { const char *name; tag_parse_fn fn; } builtin_tags[] = {
 	{ "autoescape", tag_autoescape },
 	{ "block", tag_block },
-	{ "comment", tag_raw },
 	{ "cache", tag_cache },
+	{ "comment", tag_raw },
 	{ "csrf_token", tag_csrf },
 	{ "cycle", tag_cycle },
 	{ "debug", tag_debug },
@@ -1711,15 +1717,28 @@ static const struct { const char *name; tag_parse_fn fn; } builtin_tags[] = {
 	{ "with", tag_with },
 };
 
+/* The built-in tag called name: a binary search, since every tag of every
+ * template is looked up here and the table keeps growing. */
 static tag_parse_fn
 builtin_tag(const char *name, size_t n)
 {
-	size_t k;
+	size_t lo = 0, hi = sizeof(builtin_tags) / sizeof(builtin_tags[0]);
+	size_t mid, len;
+	int c;
 
-	for (k = 0; k < sizeof(builtin_tags) / sizeof(builtin_tags[0]); k++)
-		if (strlen(builtin_tags[k].name) == n &&
-		    memcmp(builtin_tags[k].name, name, n) == 0)
-			return builtin_tags[k].fn;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		len = strlen(builtin_tags[mid].name);
+		c = memcmp(name, builtin_tags[mid].name, n < len ? n : len);
+		if (c == 0)
+			c = n < len ? -1 : n > len ? 1 : 0;
+		if (c == 0)
+			return builtin_tags[mid].fn;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return NULL;
 }
 
