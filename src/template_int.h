@@ -4,8 +4,9 @@
  * The template engine is split by concern: template_parse.c turns text
  * into the node tree declared here, template_render.c walks the tree,
  * template_filters.c holds the filter table, template_tags.c the tags that
- * reach outside the template (url, static, csrf_token, now, custom tags)
- * and template_load.c finds templates (embedded or on disk), caches them
+ * reach outside the template (url, static and the prefixes, querystring,
+ * debug, csrf_token, now, custom tags), template_lorem.c {% lorem %}'s
+ * placeholder text, and template_load.c finds templates (embedded or on disk), caches them
  * and offers the view-level calls.  tools/wk-templates links only the
  * parser, the filters and value.c, so those never call into the request
  * pipeline.
