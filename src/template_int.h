@@ -133,8 +133,11 @@ struct tpl_node {
 			                        NULL: positional */
 			struct tpl_seg as;   /* as.len == 0: output */
 		} url;
-		struct tpl_expr *stat;
-		struct { const char *fmt; size_t len; } now;
+		struct {
+			struct tpl_expr *path;
+			struct tpl_seg as;
+		} stat;
+		struct { const char *fmt; size_t len; struct tpl_seg as; } now;
 		struct {
 			struct tpl_expr **items;
 			size_t n;

@@ -402,6 +402,12 @@ parse_number(struct parser *p, const char *s, const char *end, size_t *used,
 	if (real) {
 		double r = strtod(tmp, &e);
 
+		if (*e != '\0' && strchr(e, '.') != NULL &&
+		    strspn(tmp, "0123456789.") == n) {
+			/* "1.2.3": Django reads it as a variable path. */
+			*used = 0;
+			return 0;
+		}
 		if (*e != '\0' || errno == ERANGE)
 			return perr(p, offof(p, s), "bad number '%s'", tmp);
 		*out = wk_val_real(r);
@@ -1023,8 +1029,13 @@ tag_include(struct parser *p, struct bit *bits, size_t nbits,
 		return -1;
 	if (nbits < 2)
 		return perr(p, t->off, "'include' needs a template name");
+	/* Django takes "only" before "with" as well as after it. */
 	if (bit_is(&bits[nbits - 1], "only")) {
 		n->u.include.only = 1;
+		end--;
+	} else if (nbits > 3 && bit_is(&bits[2], "only")) {
+		n->u.include.only = 1;
+		memmove(&bits[2], &bits[3], (nbits - 3) * sizeof(*bits));
 		end--;
 	}
 	if ((n->u.include.name = parse_bit_expr(p, &bits[1])) == NULL)
@@ -1247,6 +1258,17 @@ tag_querystring(struct parser *p, struct bit *bits, size_t nbits,
 	return 0;
 }
 
+/* "as name" at the end of a tag: taken off *nbits into *as. */
+static void
+take_as(struct bit *bits, size_t *nbits, size_t min, struct tpl_seg *as)
+{
+	if (*nbits >= min + 2 && bit_is(&bits[*nbits - 2], "as")) {
+		as->name = bits[*nbits - 1].p;
+		as->len = bits[*nbits - 1].n;
+		*nbits -= 2;
+	}
+}
+
 static int
 tag_static(struct parser *p, struct bit *bits, size_t nbits,
     const struct tok *t, struct nodelist *out)
@@ -1255,9 +1277,11 @@ tag_static(struct parser *p, struct bit *bits, size_t nbits,
 
 	if (n == NULL)
 		return -1;
+	take_as(bits, &nbits, 2, &n->u.stat.as);
 	if (nbits != 2)
-		return perr(p, t->off, "'static' takes one path");
-	if ((n->u.stat = parse_bit_expr(p, &bits[1])) == NULL)
+		return perr(p, t->off, "'static' takes one path (and 'as "
+		    "name')");
+	if ((n->u.stat.path = parse_bit_expr(p, &bits[1])) == NULL)
 		return -1;
 	nl_add(out, n);
 	return 0;
@@ -1273,6 +1297,7 @@ tag_now(struct parser *p, struct bit *bits, size_t nbits, const struct tok *t,
 
 	if (n == NULL)
 		return -1;
+	take_as(bits, &nbits, 2, &n->u.now.as);
 	if (nbits != 2 || (bits[1].p[0] != '"' && bits[1].p[0] != '\''))
 		return perr(p, t->off, "'now' takes one quoted format");
 	if (parse_string(p, bits[1].p, bits[1].p + bits[1].n, &used, &v) != 0)

@@ -200,9 +200,10 @@ eval(struct tpl_render *r, const struct tpl_expr *e, int none_if_missing,
 	if (rc < 0)
 		return tpl_fail(r, NULL, "error reading '%.*s'",
 		    (int)e->base.segs[0].len, e->base.segs[0].name);
+	/* As Django's ignore_failures: where a missing name is None (if,
+	 * firstof, ifchanged), its filters see None too. */
 	if (rc > 0)
-		cur = none_if_missing && e->nfilters == 0 ? wk_val_null() :
-		    wk_val_strn("", 0);
+		cur = none_if_missing ? wk_val_null() : wk_val_strn("", 0);
 	if (e->nfilters == 0) {
 		*out = cur;
 		return 0;

@@ -143,6 +143,27 @@ url_prefix(struct tpl_render *r, int media, wk_buf *b)
 	wk_buf_puts(b, prefix);
 }
 
+/* A file name in a URL as Django's filepath_to_uri writes it: quoted but
+ * for letters, digits, "-._" and "/~!*()'". */
+static void
+put_uri_path(wk_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	unsigned char c;
+
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._/~!*()'", c) != NULL)
+			wk_buf_putc(b, (char)c);
+		else {
+			wk_buf_putc(b, '%');
+			wk_buf_putc(b, hex[c >> 4]);
+			wk_buf_putc(b, hex[c & 15]);
+		}
+	}
+}
+
 /* see template_int.h */
 int
 tpl_render_static(struct tpl_render *r, const struct tpl_node *n)
@@ -152,7 +173,7 @@ tpl_render_static(struct tpl_render *r, const struct tpl_node *n)
 	struct wk_value v;
 	wk_buf b;
 
-	if (tpl_eval(r, n->u.stat, &v) != 0)
+	if (tpl_eval(r, n->u.stat.path, &v) != 0)
 		return -1;
 	if ((path = value_cstr(r, &v)) == NULL)
 		return tpl_fail(r, n, "out of memory");
@@ -160,10 +181,13 @@ tpl_render_static(struct tpl_render *r, const struct tpl_node *n)
 		asset = wk_asset_find(r->env->set, path);
 	wk_buf_init(&b, r->a);
 	url_prefix(r, 0, &b);
-	wk_buf_puts(&b, asset != NULL ? asset->hashed_name : path);
+	put_uri_path(&b, asset != NULL ? asset->hashed_name : path);
 	if (b.failed)
 		return tpl_fail(r, n, "out of memory");
 	v = wk_val_strn(wk_buf_cstr(&b), b.len);
+	if (n->u.stat.as.len > 0)
+		return tpl_set_upward(r, n->u.stat.as.name, n->u.stat.as.len,
+		    v) != 0 ? tpl_fail(r, n, "out of memory") : 0;
 	return tpl_output(r, &v);
 }
 
@@ -359,9 +383,21 @@ int
 tpl_render_now(struct tpl_render *r, const struct tpl_node *n)
 {
 	struct timespec ts;
+	struct wk_value v;
+	wk_buf b;
 
 	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
 		return tpl_fail(r, n, "no clock");
+	if (n->u.now.as.len > 0) {
+		/* {% now "Y" as year %}: the text, bound instead of shown. */
+		wk_buf_init(&b, r->a);
+		if (wk_template_format_date(&b, n->u.now.fmt, n->u.now.len,
+		    (long long)ts.tv_sec, ts.tv_nsec / 1000) != 0 || b.failed)
+			return tpl_fail(r, n, "'now' failed");
+		v = wk_val_strn(wk_buf_cstr(&b), b.len);
+		return tpl_set_upward(r, n->u.now.as.name, n->u.now.as.len, v)
+		    != 0 ? tpl_fail(r, n, "out of memory") : 0;
+	}
 	if (wk_template_format_date(r->out, n->u.now.fmt, n->u.now.len,
 	    (long long)ts.tv_sec, ts.tv_nsec / 1000) != 0)
 		return tpl_fail(r, n, "'now' failed");

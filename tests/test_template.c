@@ -1104,6 +1104,15 @@ static const struct { const char *name, *src, *ctx, *want; } django_ok[] = {
 	    "one:1/two:2/" },
 	{ "for-tag-unpack-strs", "{% for x,y in items %}{{ x }}:{{ y }}/"
 	    "{% endfor %}", "items=['ab','ac']", "a:b/a:c/" },
+	/* test_include.py, test_basic.py, test_if.py, test_now.py */
+	{ "include11", "{% include 'greet.html' only with who='x' %}",
+	    "only_me=1 who='y'", "Hi x" },
+	{ "basic-syntax30", "{{ 1.2.3 }}", "1={2:{3:'d'}}", "d" },
+	{ "if-tag-badarg03", "{% if x|default_if_none:y %}yes{% endif %}",
+	    "y=1", "yes" },
+	{ "if-tag-badarg04", "{% if x|default_if_none:y %}yes{% else %}no"
+	    "{% endif %}", "", "no" },
+	{ "now07", "{% now 'Y' as N %}-{{ N|length }}-", "", "-4-" },
 	/* test_extends.py: block.super in the root of a chain is empty */
 	{ "block.super at the root", "{% extends 'base.html' %}"
 	    "{% block title %}[{{ block.super }}]{% endblock %}", "",
@@ -1360,6 +1369,12 @@ test_request_tags_more(void **state)
 	assert_null(out);
 	out = render_req("{% url 'archive' year='x' slug='a' %}", c, &req, &err);
 	assert_null(out);
+	/* static: as var, and the path quoted as Django's filepath_to_uri */
+	out = render_req("{% static 'special?chars&quoted.html' %}|"
+	    "{% static 'style.css' as foo %}[{{ foo }}]", c, &req, &err);
+	assert_non_null(out);
+	assert_string_equal(out, "/cgi-bin/blog.cgi/static/special%3Fchars%26"
+	    "quoted.html|[/cgi-bin/blog.cgi/static/style.0badf00d.css]");
 	/* get_static_prefix / get_media_prefix (test_static.py) */
 	out = render_req("{% load static %}{% get_static_prefix %}|"
 	    "{% get_static_prefix as p %}{{ p }}|{% get_media_prefix %}|"
