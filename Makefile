@@ -155,6 +155,7 @@ LIB_SRCS = \
 	src/template_filters.c \
 	src/template_render.c \
 	src/template_tags.c \
+	src/template_lorem.c \
 	src/template_load.c \
 	src/crypto.c \
 	src/password.c \

@@ -635,6 +635,8 @@ struct reverse_ctx {
 	wk_arena *arena;
 	const char *script_name;
 	const char *name;
+	const char *const *keys;     /* capture names of args, or NULL:
+	                                positional */
 	const char *const *args;
 	size_t nargs;
 	char *url;                   /* the result */
@@ -668,12 +670,29 @@ put_encoded(wk_buf *b, const char *s, size_t n)
  * Write the encoded pieces to b, checking the args against their
  * converters (and counting them).  Returns 0 or -1 (not a fit).
  */
+/* The argument for capture c, the argi-th of its pattern: by position,
+ * or by the capture's name when the caller gave names.  NULL if none. */
+static const char *
+reverse_arg(const struct reverse_ctx *rc, const struct capture *c,
+    size_t argi)
+{
+	size_t j;
+
+	if (rc->keys == NULL)
+		return argi < rc->nargs ? rc->args[argi] : NULL;
+	for (j = 0; j < rc->nargs; j++)
+		if (rc->keys[j] != NULL && strlen(rc->keys[j]) == c->name_len &&
+		    memcmp(rc->keys[j], c->name, c->name_len) == 0)
+			return rc->args[j];
+	return NULL;
+}
+
 static int
 fill_pattern(const struct reverse_ctx *rc, const char *const *pieces,
     size_t npieces, wk_buf *b)
 {
 	struct capture c;
-	const char *p, *lit;
+	const char *p, *lit, *arg;
 	size_t i, argi = 0;
 	int ok;
 
@@ -687,15 +706,13 @@ fill_pattern(const struct reverse_ctx *rc, const char *const *pieces,
 				break;
 			if (parse_capture(p, &c) != PAT_OK)
 				return -1;
-			if (argi >= rc->nargs || rc->args[argi] == NULL)
+			if ((arg = reverse_arg(rc, &c, argi)) == NULL)
 				return -1;
-			ok = c.conv->to_url != NULL ?
-			    c.conv->to_url(rc->args[argi]) :
-			    accepts_whole(c.conv->match, rc->args[argi]);
+			ok = c.conv->to_url != NULL ? c.conv->to_url(arg) :
+			    accepts_whole(c.conv->match, arg);
 			if (!ok)
 				return -1;
-			put_encoded(b, rc->args[argi],
-			    strlen(rc->args[argi]));
+			put_encoded(b, arg, strlen(arg));
 			argi++;
 			p = c.end;
 		}
@@ -748,9 +765,9 @@ reverse_visit(void *vctx, const struct trail *tr, const struct wk_route *r,
 
 /* see router.h */
 char *
-wk_router_reverse(const struct wk_route *table, wk_arena *a,
-    const char *script_name, const char *name, const char *const *args,
-    size_t nargs)
+wk_router_reverse_kw(const struct wk_route *table, wk_arena *a,
+    const char *script_name, const char *name, const char *const *keys,
+    const char *const *args, size_t nargs)
 {
 	struct reverse_ctx rc;
 	struct trail tr;
@@ -762,6 +779,7 @@ wk_router_reverse(const struct wk_route *table, wk_arena *a,
 	rc.arena = a;
 	rc.script_name = script_name != NULL ? script_name : "";
 	rc.name = name;
+	rc.keys = keys;
 	rc.args = args;
 	rc.nargs = nargs;
 	tr.n = 0;
@@ -773,14 +791,32 @@ wk_router_reverse(const struct wk_route *table, wk_arena *a,
 
 /* see router.h */
 char *
-wk_url(const struct wk_request *req, const char *name,
-    const char *const *args, size_t nargs)
+wk_router_reverse(const struct wk_route *table, wk_arena *a,
+    const char *script_name, const char *name, const char *const *args,
+    size_t nargs)
+{
+	return wk_router_reverse_kw(table, a, script_name, name, NULL, args,
+	    nargs);
+}
+
+/* see router.h */
+char *
+wk_url_kw(const struct wk_request *req, const char *name,
+    const char *const *keys, const char *const *args, size_t nargs)
 {
 	assert(req != NULL);
 	if (req->routes == NULL || req->arena == NULL)
 		return NULL;
-	return wk_router_reverse(req->routes, req->arena, req->script_name,
-	    name, args, nargs);
+	return wk_router_reverse_kw(req->routes, req->arena, req->script_name,
+	    name, keys, args, nargs);
+}
+
+/* see router.h */
+char *
+wk_url(const struct wk_request *req, const char *name,
+    const char *const *args, size_t nargs)
+{
+	return wk_url_kw(req, name, NULL, args, nargs);
 }
 
 /* ---- listing ------------------------------------------------------------ */

@@ -24,6 +24,7 @@
  *   database                   path    unset   SQLite file (ORM default)
  *   append_slash               bool    on      redirect /x to /x/
  *   static_url                 url     /static/  must end with '/'
+ *   media_url                  url     /media/   {% get_media_prefix %}
  *   max_body_bytes             size    2621440   larger body -> 413
  *   max_fields                 int     1000      more fields -> 400
  *   max_url_bytes              size    8192      longer path+query -> 414
@@ -135,6 +136,7 @@ static const struct st_key st_keys[] = {
 	STR("database", ST_PATH, database, 0),
 	NUM("append_slash", ST_BOOL, append_slash, 0, 1),
 	STR("static_url", ST_URL, static_url, 0),
+	STR("media_url", ST_URL, media_url, 0),
 	NUM("max_body_bytes", ST_SIZE, max_body, 0, (long long)1 << 30),
 	NUM("max_fields", ST_COUNT, max_fields, 1, 1000000),
 	NUM("max_url_bytes", ST_SIZE, max_url, 16, (long long)1 << 20),
@@ -227,6 +229,7 @@ wk_settings_defaults(struct wk_settings *s)
 	s->database = NULL;
 	s->append_slash = 1;
 	s->static_url = "/static/";
+	s->media_url = "/media/";
 	s->max_body = 2621440;
 	s->max_fields = 1000;
 	s->max_url = 8192;
@@ -401,7 +404,8 @@ st_parse_string(struct st_ctx *c, const struct st_key *k, const char *v,
 	return st_store_string(c, k, v, n);
 }
 
-/* static_url: a path prefix or an absolute http(s) URL, ending in '/'. */
+/* static_url, media_url: a path prefix or an absolute http(s) URL, ending
+ * in '/'. */
 static int
 st_parse_url(struct st_ctx *c, const struct st_key *k, const char *v,
     size_t n)

@@ -4,8 +4,9 @@
  * The template engine is split by concern: template_parse.c turns text
  * into the node tree declared here, template_render.c walks the tree,
  * template_filters.c holds the filter table, template_tags.c the tags that
- * reach outside the template (url, static, csrf_token, now, custom tags)
- * and template_load.c finds templates (embedded or on disk), caches them
+ * reach outside the template (url, static and the prefixes, querystring,
+ * debug, csrf_token, now, custom tags), template_lorem.c {% lorem %}'s
+ * placeholder text, and template_load.c finds templates (embedded or on disk), caches them
  * and offers the view-level calls.  tools/wk-templates links only the
  * parser, the filters and value.c, so those never call into the request
  * pipeline.
@@ -81,7 +82,9 @@ struct tpl_bind {
 enum tpl_node_kind {
 	TN_TEXT, TN_VAR, TN_IF, TN_FOR, TN_WITH, TN_BLOCK, TN_INCLUDE,
 	TN_AUTOESCAPE, TN_URL, TN_CSRF, TN_STATIC, TN_NOW, TN_CYCLE,
-	TN_FIRSTOF, TN_SPACELESS, TN_CUSTOM, TN__MAX
+	TN_FIRSTOF, TN_SPACELESS, TN_CUSTOM, TN_RESETCYCLE, TN_IFCHANGED,
+	TN_WIDTHRATIO, TN_REGROUP, TN_FILTER, TN_LOREM, TN_DEBUG, TN_PREFIX,
+	TN_QUERYSTRING, TN__MAX
 };
 
 struct tpl_node;
@@ -126,12 +129,49 @@ struct tpl_node {
 			struct tpl_expr *name;
 			struct tpl_expr **args;
 			size_t nargs;
+			struct tpl_seg *kw;  /* keyword names, one per arg;
+			                        NULL: positional */
 			struct tpl_seg as;   /* as.len == 0: output */
 		} url;
-		struct tpl_expr *stat;
-		struct { const char *fmt; size_t len; } now;
-		struct { struct tpl_expr **items; size_t n; } list; /* cycle,
-		                                                   firstof */
+		struct {
+			struct tpl_expr *path;
+			struct tpl_seg as;
+		} stat;
+		struct { const char *fmt; size_t len; struct tpl_seg as; } now;
+		struct {
+			struct tpl_expr **items;
+			size_t n;
+			struct tpl_seg as;   /* `as name`; len 0: none */
+			int silent;          /* cycle ... as name silent */
+			const struct tpl_node *ref; /* {% cycle name %}: the
+			                               named cycle; else self */
+		} list;                      /* cycle, firstof */
+		const struct tpl_node *reset;   /* resetcycle: its cycle */
+		struct {
+			struct tpl_expr **args;  /* n == 0: compare the body */
+			size_t n;
+			struct tpl_node *body, *els;
+		} ifchanged;
+		struct {
+			struct tpl_expr *val, *max, *width;
+			struct tpl_seg as;
+		} ratio;                     /* widthratio */
+		struct {
+			struct tpl_expr *seq;
+			struct tpl_expr *by;     /* base's first segment is as */
+			struct tpl_seg as;
+		} regroup;
+		struct {
+			struct tpl_expr *chain;  /* base unused: the body */
+			struct tpl_node *body;
+		} filter;
+		struct {
+			struct tpl_expr *count;
+			char method;             /* 'w', 'p' or 'b' */
+			int random;
+		} lorem;
+		struct { int media; struct tpl_seg as; } prefix;
+		struct { struct tpl_bind *b; size_t n; } qs; /* querystring */
 		struct tpl_node *body;   /* spaceless */
 		struct {
 			const struct tpl_tag_def *def; /* NULL: look up later */
@@ -173,6 +213,15 @@ struct tpl_cycle_state {
 	size_t next;
 };
 
+/* What an {% ifchanged %} saw last, per node and loop run. */
+struct tpl_changed_state {
+	const struct tpl_node *node;
+	unsigned long loop;          /* the loop run it belongs to */
+	struct wk_value *vals;       /* the arguments' values, or */
+	const char *text;            /* the body's text (no arguments) */
+	size_t textlen;
+};
+
 /* The state of one wk_template_render call. */
 struct tpl_render {
 	const struct wk_render_env *env;
@@ -186,6 +235,10 @@ struct tpl_render {
 	size_t nblocks;
 	struct tpl_cycle_state *cycles;
 	size_t ncycles, capcycles;
+	struct tpl_changed_state *changed;
+	size_t nchanged, capchanged;
+	unsigned long loop;          /* the innermost for's run; 0 outside */
+	unsigned long loops;         /* for runs started so far */
 	int autoescape;
 	int depth;                   /* extends/include depth */
 	int calls;                   /* recursion guard */
@@ -220,8 +273,24 @@ int tpl_output(struct tpl_render *r, const struct wk_value *v);
 int tpl_bind(struct tpl_render *r, const char *name, size_t len,
     struct wk_value v);
 
+/* template_render.c: count k more steps against max_steps (work a tag
+ * does without visiting nodes: lorem's words, regroup's items).  0 or -1. */
+int tpl_charge(struct tpl_render *r, const struct tpl_node *n,
+    unsigned long k);
+
+/* template_render.c: bind name to v where Django's set_upward would: the
+ * innermost binding of name if there is one, else a new one.  0 or -1. */
+int tpl_set_upward(struct tpl_render *r, const char *name, size_t len,
+    struct wk_value v);
+
 /* template_tags.c: nodes that reach outside the template. */
 int tpl_render_url(struct tpl_render *r, const struct tpl_node *n);
+int tpl_render_prefix(struct tpl_render *r, const struct tpl_node *n);
+int tpl_render_querystring(struct tpl_render *r, const struct tpl_node *n);
+int tpl_render_debug(struct tpl_render *r, const struct tpl_node *n);
+
+/* template_lorem.c: {% lorem %}. */
+int tpl_render_lorem(struct tpl_render *r, const struct tpl_node *n);
 int tpl_render_csrf(struct tpl_render *r, const struct tpl_node *n);
 int tpl_render_static(struct tpl_render *r, const struct tpl_node *n);
 int tpl_render_now(struct tpl_render *r, const struct tpl_node *n);

@@ -57,6 +57,11 @@ struct parser {
 	size_t lc_off;          /* new_node's line/column cache: offsets */
 	size_t lc_start;        /* only grow, so positions cost O(n) in all */
 	unsigned lc_line;
+	const char *fc_at[4];   /* find_cached: "}}" "%}" "#}" "\n" */
+	int fc_done[4];
+	struct tpl_node **cycles; /* named cycles ({% cycle ... as x %}) */
+	size_t ncycles, capcycles;
+	struct tpl_node *last_cycle; /* for a {% resetcycle %} without name */
 };
 
 /* see template_int.h */
@@ -158,12 +163,38 @@ find2(const char *s, const char *end, const char *two)
 	return NULL;
 }
 
+/*
+ * The first occurrence of two (or of the byte two[0] when two[1] is NUL)
+ * at or after from, remembered in slot k.  The lexer asks with a from that
+ * only grows, so an answer at or after from is still the first one; a
+ * run like "{{{{{{..." on one long line then costs linear time instead of
+ * one scan to the line's end per brace.
+ */
+static const char *
+find_cached(struct parser *p, int k, const char *from, const char *two)
+{
+	const char *end = p->text + p->len, *q;
+
+	if (p->fc_done[k] && (p->fc_at[k] == NULL || p->fc_at[k] >= from))
+		return p->fc_at[k];
+	if (two[1] == '\0')
+		q = from < end ? memchr(from, two[0], (size_t)(end - from)) :
+		    NULL;
+	else
+		q = find2(from, end, two);
+	p->fc_at[k] = q;
+	p->fc_done[k] = 1;
+	return q;
+}
+
 /* Next token from p->pos. */
 static int
 lex_next(struct parser *p, struct tok *t)
 {
+	static const char *const closers[] = { "}}", "%}", "#}" };
 	const char *s = p->text + p->pos, *end = p->text + p->len, *q, *close;
-	const char *closer;
+	const char *nl;
+	int k;
 
 	t->off = p->pos;
 	if (s >= end) {
@@ -174,22 +205,32 @@ lex_next(struct parser *p, struct tok *t)
 	}
 	if (s[0] == '{' && s + 1 < end &&
 	    (s[1] == '{' || s[1] == '%' || s[1] == '#')) {
-		closer = s[1] == '{' ? "}}" : s[1] == '%' ? "%}" : "#}";
-		close = find2(s + 2, end, closer);
-		if (close == NULL)
-			return perr(p, t->off, "unclosed '%.2s'", s);
-		t->kind = s[1] == '{' ? TOK_VAR : s[1] == '%' ? TOK_TAG :
-		    TOK_COMMENT;
-		t->p = s + 2;
-		t->n = (size_t)(close - s - 2);
-		trim(&t->p, &t->n);
-		p->pos = (size_t)(close + 2 - p->text);
-		return 0;
+		k = s[1] == '{' ? 0 : s[1] == '%' ? 1 : 2;
+		close = find_cached(p, k, s + 2, closers[k]);
+		/* A short tag is searched for a newline directly; a long
+		 * stretch asks the cache, so openers on one long line do not
+		 * each scan to its end. */
+		if (close != NULL && close - s < 256)
+			nl = memchr(s + 2, '\n', (size_t)(close - s - 2));
+		else
+			nl = find_cached(p, 3, s + 2, "\n");
+		/* As Django's lexer: a tag ends on the line it starts on;
+		 * "{{ moo %}" or "{{ moo\n }}" is only text. */
+		if (close != NULL && (nl == NULL || close < nl)) {
+			t->kind = k == 0 ? TOK_VAR : k == 1 ? TOK_TAG :
+			    TOK_COMMENT;
+			t->p = s + 2;
+			t->n = (size_t)(close - s - 2);
+			trim(&t->p, &t->n);
+			p->pos = (size_t)(close + 2 - p->text);
+			return 0;
+		}
 	}
-	/* Text up to the next "{{", "{%" or "{#". */
-	q = s;
+	/* Text up to the next "{{", "{%" or "{#" after the first byte (which
+	 * may be a brace that opened nothing). */
+	q = s + 1;
 	for (;;) {
-		q = memchr(q, '{', (size_t)(end - q));
+		q = q < end ? memchr(q, '{', (size_t)(end - q)) : NULL;
 		if (q == NULL || q + 1 >= end) {
 			q = end;
 			break;
@@ -361,6 +402,12 @@ parse_number(struct parser *p, const char *s, const char *end, size_t *used,
 	if (real) {
 		double r = strtod(tmp, &e);
 
+		if (*e != '\0' && strchr(e, '.') != NULL &&
+		    strspn(tmp, "0123456789.") == n) {
+			/* "1.2.3": Django reads it as a variable path. */
+			*used = 0;
+			return 0;
+		}
 		if (*e != '\0' || errno == ERANGE)
 			return perr(p, offof(p, s), "bad number '%s'", tmp);
 		*out = wk_val_real(r);
@@ -435,84 +482,89 @@ parse_operand(struct parser *p, const char *s, const char *end, size_t *used,
 	return 0;
 }
 
+/*
+ * The filters of e from q to end: "|name:arg|name".  bar_optional lets
+ * the first filter come without its '|' ({% filter upper|lower %}).  s and
+ * len are the whole expression, for messages.
+ */
+static int
+parse_filters(struct parser *p, struct tpl_expr *e, const char *q,
+    const char *end, const char *s, size_t len, int bar_optional)
+{
+	struct tpl_filter *f;
+	const char *name;
+	size_t used, nf = 0, k, cap = bar_optional ? 1 : 0;
+
+	for (k = 0; q + k < end; k++)
+		if (q[k] == '|')
+			cap++;
+	if (cap > 0 && (e->filters = palloc(p, cap * sizeof(*f))) == NULL)
+		return -1;
+	while (q < end) {
+		while (q < end && is_space(*q))
+			q++;
+		if (q >= end)
+			break;
+		if (*q != '|' && !(bar_optional && nf == 0))
+			return perr(p, offof(p, q), "unexpected '%.*s' in "
+			    "'%.*s'", (int)(end - q), q, (int)len, s);
+		if (*q == '|')
+			q++;
+		while (q < end && is_space(*q))
+			q++;
+		name = q;
+		while (q < end && is_ident_char(*q))
+			q++;
+		if (q == name)
+			return perr(p, offof(p, name), "missing filter name");
+		f = &e->filters[nf];
+		f->name = name;
+		f->namelen = (size_t)(q - name);
+		f->def = tpl_filter_find(name, f->namelen);
+		if (f->def == NULL && !(p->flags & WK_TPL_LENIENT))
+			return perr(p, offof(p, name), "unknown filter "
+			    "'%.*s'", (int)f->namelen, name);
+		if (q < end && *q == ':') {
+			q++;
+			if (parse_operand(p, q, end, &used, &f->arg) != 0)
+				return -1;
+			f->has_arg = 1;
+			q += used;
+		}
+		if (f->def != NULL) {
+			if (f->has_arg && !(f->def->flags &
+			    (WK_FILTER_ARG_OPTIONAL | WK_FILTER_ARG_REQUIRED)))
+				return perr(p, offof(p, name), "filter '%s' "
+				    "takes no argument", f->def->name);
+			if (!f->has_arg &&
+			    (f->def->flags & WK_FILTER_ARG_REQUIRED))
+				return perr(p, offof(p, name), "filter '%s' "
+				    "needs an argument", f->def->name);
+		}
+		nf++;
+	}
+	e->nfilters = nf;
+	return 0;
+}
+
 /* A filter expression in s..end: operand then |filter:arg ... */
 static struct tpl_expr *
 parse_expr(struct parser *p, const char *s, size_t len)
 {
-	const char *end = s + len, *q, *name;
 	struct tpl_expr *e;
-	struct tpl_filter *f;
-	size_t used, nf = 0, k, cap = 0;
+	size_t used;
 
 	trim(&s, &len);
-	end = s + len;
 	if (len == 0) {
 		perr(p, offof(p, s), "empty expression");
 		return NULL;
 	}
 	if ((e = palloc(p, sizeof(*e))) == NULL)
 		return NULL;
-	if (parse_operand(p, s, end, &used, &e->base) != 0)
+	if (parse_operand(p, s, s + len, &used, &e->base) != 0)
 		return NULL;
-	q = s + used;
-	for (k = 0; q + k < end; k++)
-		if (q[k] == '|')
-			cap++;
-	if (cap > 0 && (e->filters = palloc(p, cap * sizeof(*f))) == NULL)
+	if (parse_filters(p, e, s + used, s + len, s, len, 0) != 0)
 		return NULL;
-	while (q < end) {
-		while (q < end && is_space(*q))
-			q++;
-		if (q >= end)
-			break;
-		if (*q != '|') {
-			perr(p, offof(p, q), "unexpected '%.*s' in '%.*s'",
-			    (int)(end - q), q, (int)len, s);
-			return NULL;
-		}
-		q++;
-		while (q < end && is_space(*q))
-			q++;
-		name = q;
-		while (q < end && is_ident_char(*q))
-			q++;
-		if (q == name) {
-			perr(p, offof(p, name), "missing filter name");
-			return NULL;
-		}
-		f = &e->filters[nf];
-		f->name = name;
-		f->namelen = (size_t)(q - name);
-		f->def = tpl_filter_find(name, f->namelen);
-		if (f->def == NULL && !(p->flags & WK_TPL_LENIENT)) {
-			perr(p, offof(p, name), "unknown filter '%.*s'",
-			    (int)f->namelen, name);
-			return NULL;
-		}
-		if (q < end && *q == ':') {
-			q++;
-			if (parse_operand(p, q, end, &used, &f->arg) != 0)
-				return NULL;
-			f->has_arg = 1;
-			q += used;
-		}
-		if (f->def != NULL) {
-			if (f->has_arg && !(f->def->flags &
-			    (WK_FILTER_ARG_OPTIONAL | WK_FILTER_ARG_REQUIRED))) {
-				perr(p, offof(p, name), "filter '%s' takes no "
-				    "argument", f->def->name);
-				return NULL;
-			}
-			if (!f->has_arg &&
-			    (f->def->flags & WK_FILTER_ARG_REQUIRED)) {
-				perr(p, offof(p, name), "filter '%s' needs an "
-				    "argument", f->def->name);
-				return NULL;
-			}
-		}
-		nf++;
-	}
-	e->nfilters = nf;
 	return e;
 }
 
@@ -830,33 +882,37 @@ tag_for(struct parser *p, struct bit *bits, size_t nbits, const struct tok *t,
 	if (in + 2 != nbits)
 		return perr(p, offof(p, bits[in + 1].p), "'for' takes one "
 		    "sequence after 'in'");
-	/* Names between "for" and "in", separated by commas. */
+	/* As Django: the words between "for" and "in" are joined and cut at
+	 * commas; each piece (spaces around it dropped) must be one name, so
+	 * "for k v in" and "for a,,b in" are errors. */
 	n->u.loop.names = palloc(p, TPL_MAX_BITS * sizeof(struct tpl_seg));
 	if (n->u.loop.names == NULL)
 		return -1;
-	for (k = 1; k < in; k++) {
-		s = bits[k].p;
-		stop = bits[k].p + bits[k].n;
-		while (s < stop) {
-			const char *c = memchr(s, ',', (size_t)(stop - s));
-			const char *w = c != NULL ? c : stop;
-			size_t j;
+	s = bits[1].p;
+	stop = bits[in - 1].p + bits[in - 1].n;
+	while (s <= stop) {
+		const char *c = memchr(s, ',', (size_t)(stop - s));
+		const char *w = c != NULL ? c : stop, *a = s;
+		size_t j, wn;
 
-			if (w > s) {
-				if (nn == TPL_MAX_BITS)
-					return perr(p, t->off, "too many "
-					    "names");
-				for (j = 0; s + j < w; j++)
-					if (!is_ident_char(s[j]))
-						return perr(p, offof(p, s),
-						    "bad loop variable "
-						    "'%.*s'", (int)(w - s), s);
-				n->u.loop.names[nn].name = s;
-				n->u.loop.names[nn].len = (size_t)(w - s);
-				nn++;
-			}
-			s = w + (c != NULL);
-		}
+		while (a < w && is_space(*a))
+			a++;
+		wn = (size_t)(w - a);
+		while (wn > 0 && is_space(a[wn - 1]))
+			wn--;
+		for (j = 0; j < wn && is_ident_char(a[j]); j++)
+			;
+		if (wn == 0 || j < wn)
+			return perr(p, t->off, "'for' tag received an invalid "
+			    "argument: %.*s", (int)t->n, t->p);
+		if (nn == TPL_MAX_BITS)
+			return perr(p, t->off, "too many names");
+		n->u.loop.names[nn].name = a;
+		n->u.loop.names[nn].len = wn;
+		nn++;
+		if (c == NULL)
+			break;
+		s = c + 1;
 	}
 	if (nn == 0)
 		return perr(p, t->off, "'for' needs a loop variable");
@@ -973,8 +1029,13 @@ tag_include(struct parser *p, struct bit *bits, size_t nbits,
 		return -1;
 	if (nbits < 2)
 		return perr(p, t->off, "'include' needs a template name");
+	/* Django takes "only" before "with" as well as after it. */
 	if (bit_is(&bits[nbits - 1], "only")) {
 		n->u.include.only = 1;
+		end--;
+	} else if (nbits > 3 && bit_is(&bits[2], "only")) {
+		n->u.include.only = 1;
+		memmove(&bits[2], &bits[3], (nbits - 3) * sizeof(*bits));
 		end--;
 	}
 	if ((n->u.include.name = parse_bit_expr(p, &bits[1])) == NULL)
@@ -1084,12 +1145,28 @@ tag_raw(struct parser *p, struct bit *bits, size_t nbits, const struct tok *t,
 	return 0;
 }
 
+/* "name=..." with an identifier before the '=' (a quoted '=' is not
+ * one): Django's keyword argument.  *eq gets the '='. */
+static int
+bit_keyword(const struct bit *b, const char **eq)
+{
+	size_t j;
+
+	for (j = 0; j < b->n && is_ident_char(b->p[j]); j++)
+		;
+	if (j == 0 || j == b->n || b->p[j] != '=')
+		return 0;
+	*eq = b->p + j;
+	return 1;
+}
+
 static int
 tag_url(struct parser *p, struct bit *bits, size_t nbits, const struct tok *t,
     struct nodelist *out)
 {
 	struct tpl_node *n = new_node(p, TN_URL, t->off);
-	size_t k;
+	const char *eq;
+	size_t k, j, nkw = 0;
 
 	if (n == NULL)
 		return -1;
@@ -1100,23 +1177,96 @@ tag_url(struct parser *p, struct bit *bits, size_t nbits, const struct tok *t,
 		n->u.url.as.len = bits[nbits - 1].n;
 		nbits -= 2;
 	}
-	for (k = 2; k < nbits; k++) {
-		const char *eq = memchr(bits[k].p, '=', bits[k].n);
-		const char *qt = memchr(bits[k].p, '"', bits[k].n);
-		const char *sq = memchr(bits[k].p, '\'', bits[k].n);
-
-		if (eq != NULL && (qt == NULL || eq < qt) &&
-		    (sq == NULL || eq < sq))
-			return perr(p, offof(p, bits[k].p), "'url' takes "
-			    "positional arguments only");
-	}
 	if ((n->u.url.name = parse_bit_expr(p, &bits[1])) == NULL)
 		return -1;
 	n->u.url.nargs = nbits - 2;
-	if ((n->u.url.args = parse_expr_list(p, bits + 2, nbits - 2)) == NULL)
+	if ((n->u.url.args = palloc(p, (nbits - 1) * sizeof(struct tpl_expr *)))
+	    == NULL || (n->u.url.kw = palloc(p, (nbits - 1) *
+	    sizeof(struct tpl_seg))) == NULL)
+		return -1;
+	for (k = 2; k < nbits; k++) {
+		struct tpl_seg *kw = &n->u.url.kw[k - 2];
+
+		if (!bit_keyword(&bits[k], &eq)) {
+			n->u.url.args[k - 2] = parse_bit_expr(p, &bits[k]);
+			if (n->u.url.args[k - 2] == NULL)
+				return -1;
+			continue;
+		}
+		kw->name = bits[k].p;
+		kw->len = (size_t)(eq - bits[k].p);
+		for (j = 0; j < k - 2; j++)
+			if (n->u.url.kw[j].len == kw->len &&
+			    memcmp(n->u.url.kw[j].name, kw->name, kw->len) == 0)
+				return perr(p, offof(p, bits[k].p), "'url' "
+				    "got '%.*s' twice", (int)kw->len, kw->name);
+		n->u.url.args[k - 2] = parse_expr(p, eq + 1,
+		    (size_t)(bits[k].p + bits[k].n - eq - 1));
+		if (n->u.url.args[k - 2] == NULL)
+			return -1;
+		nkw++;
+	}
+	/* As Django's reverse(): all by position or all by name. */
+	if (nkw > 0 && nkw != n->u.url.nargs)
+		return perr(p, t->off, "'url' takes positional or keyword "
+		    "arguments, not both");
+	if (nkw == 0)
+		n->u.url.kw = NULL;
+	nl_add(out, n);
+	return 0;
+}
+
+/* {% get_static_prefix [as var] %}, {% get_media_prefix [as var] %} */
+static int
+tag_prefix(struct parser *p, struct bit *bits, size_t nbits,
+    const struct tok *t, struct nodelist *out)
+{
+	struct tpl_node *n = new_node(p, TN_PREFIX, t->off);
+
+	if (n == NULL)
+		return -1;
+	n->u.prefix.media = bit_is(&bits[0], "get_media_prefix");
+	if (nbits == 3 && bit_is(&bits[1], "as")) {
+		n->u.prefix.as.name = bits[2].p;
+		n->u.prefix.as.len = bits[2].n;
+	} else if (nbits != 1)
+		return perr(p, t->off, "'%.*s' takes nothing or 'as name'",
+		    (int)bits[0].n, bits[0].p);
+	nl_add(out, n);
+	return 0;
+}
+
+/* {% querystring key=value ... %} */
+static int
+tag_querystring(struct parser *p, struct bit *bits, size_t nbits,
+    const struct tok *t, struct nodelist *out)
+{
+	struct tpl_node *n = new_node(p, TN_QUERYSTRING, t->off);
+	const char *eq;
+	size_t k;
+
+	if (n == NULL)
+		return -1;
+	for (k = 1; k < nbits; k++)
+		if (!bit_keyword(&bits[k], &eq))
+			return perr(p, offof(p, bits[k].p), "'querystring' "
+			    "takes key=value arguments only (a query "
+			    "dictionary argument is not supported)");
+	if (parse_binds(p, bits + 1, nbits - 1, &n->u.qs.b, &n->u.qs.n) != 0)
 		return -1;
 	nl_add(out, n);
 	return 0;
+}
+
+/* "as name" at the end of a tag: taken off *nbits into *as. */
+static void
+take_as(struct bit *bits, size_t *nbits, size_t min, struct tpl_seg *as)
+{
+	if (*nbits >= min + 2 && bit_is(&bits[*nbits - 2], "as")) {
+		as->name = bits[*nbits - 1].p;
+		as->len = bits[*nbits - 1].n;
+		*nbits -= 2;
+	}
 }
 
 static int
@@ -1127,9 +1277,11 @@ tag_static(struct parser *p, struct bit *bits, size_t nbits,
 
 	if (n == NULL)
 		return -1;
+	take_as(bits, &nbits, 2, &n->u.stat.as);
 	if (nbits != 2)
-		return perr(p, t->off, "'static' takes one path");
-	if ((n->u.stat = parse_bit_expr(p, &bits[1])) == NULL)
+		return perr(p, t->off, "'static' takes one path (and 'as "
+		    "name')");
+	if ((n->u.stat.path = parse_bit_expr(p, &bits[1])) == NULL)
 		return -1;
 	nl_add(out, n);
 	return 0;
@@ -1145,6 +1297,7 @@ tag_now(struct parser *p, struct bit *bits, size_t nbits, const struct tok *t,
 
 	if (n == NULL)
 		return -1;
+	take_as(bits, &nbits, 2, &n->u.now.as);
 	if (nbits != 2 || (bits[1].p[0] != '"' && bits[1].p[0] != '\''))
 		return perr(p, t->off, "'now' takes one quoted format");
 	if (parse_string(p, bits[1].p, bits[1].p + bits[1].n, &used, &v) != 0)
@@ -1155,26 +1308,348 @@ tag_now(struct parser *p, struct bit *bits, size_t nbits, const struct tok *t,
 	return 0;
 }
 
+/* The named cycle called b, or NULL. */
+static struct tpl_node *
+named_cycle(const struct parser *p, const struct bit *b)
+{
+	size_t k;
+
+	for (k = p->ncycles; k > 0; k--)
+		if (p->cycles[k - 1]->u.list.as.len == b->n &&
+		    memcmp(p->cycles[k - 1]->u.list.as.name, b->p, b->n) == 0)
+			return p->cycles[k - 1];
+	return NULL;
+}
+
+/*
+ * {% cycle a b c %}, {% cycle a b as name [silent] %}, {% cycle name %}.
+ * Django's rules: one argument names an earlier cycle (the same state);
+ * "as" counts only with more than three words, so {% cycle a as b %}
+ * cycles over three values.
+ */
 static int
-tag_list(struct parser *p, struct bit *bits, size_t nbits,
+tag_cycle(struct parser *p, struct bit *bits, size_t nbits,
     const struct tok *t, struct nodelist *out)
 {
-	int cycle = bit_is(&bits[0], "cycle");
-	struct tpl_node *n = new_node(p, cycle ? TN_CYCLE : TN_FIRSTOF,
-	    t->off);
+	struct tpl_node *n = new_node(p, TN_CYCLE, t->off), *ref, **nc;
+	size_t nvals = nbits - 1, ncap;
+
+	if (n == NULL)
+		return -1;
+	if (nbits < 2)
+		return perr(p, t->off, "'cycle' tag requires at least two "
+		    "arguments");
+	if (nbits == 2) {
+		if ((ref = named_cycle(p, &bits[1])) == NULL)
+			return perr(p, offof(p, bits[1].p), "named cycle "
+			    "'%.*s' does not exist", (int)bits[1].n,
+			    bits[1].p);
+		n->u.list.ref = ref;
+		nl_add(out, n);
+		return 0;
+	}
+	if (nbits > 4 && bit_is(&bits[nbits - 3], "as")) {
+		if (!bit_is(&bits[nbits - 1], "silent"))
+			return perr(p, offof(p, bits[nbits - 1].p), "only "
+			    "'silent' is allowed after cycle's name, not "
+			    "'%.*s'", (int)bits[nbits - 1].n,
+			    bits[nbits - 1].p);
+		n->u.list.silent = 1;
+		nbits--;
+	}
+	if (nbits > 4 && bit_is(&bits[nbits - 2], "as")) {
+		n->u.list.as.name = bits[nbits - 1].p;
+		n->u.list.as.len = bits[nbits - 1].n;
+		nvals = nbits - 3;
+	} else if (n->u.list.silent)
+		return perr(p, t->off, "'silent' needs 'as name'");
+	n->u.list.n = nvals;
+	if ((n->u.list.items = parse_expr_list(p, bits + 1, nvals)) == NULL)
+		return -1;
+	n->u.list.ref = n;
+	if (n->u.list.as.len > 0) {
+		if (p->ncycles == p->capcycles) {
+			ncap = p->capcycles ? p->capcycles * 2 : 4;
+			nc = wk_arena_realloc(p->a, p->cycles,
+			    p->capcycles * sizeof(*nc), ncap * sizeof(*nc));
+			if (nc == NULL)
+				return perr(p, t->off, "out of memory");
+			p->cycles = nc;
+			p->capcycles = ncap;
+		}
+		p->cycles[p->ncycles++] = n;
+	}
+	p->last_cycle = n;
+	nl_add(out, n);
+	return 0;
+}
+
+/* {% resetcycle [name] %}: the named cycle, or the last one before it. */
+static int
+tag_resetcycle(struct parser *p, struct bit *bits, size_t nbits,
+    const struct tok *t, struct nodelist *out)
+{
+	struct tpl_node *n = new_node(p, TN_RESETCYCLE, t->off);
+
+	if (n == NULL)
+		return -1;
+	if (nbits > 2)
+		return perr(p, t->off, "'resetcycle' takes at most one name");
+	if (nbits == 2) {
+		if ((n->u.reset = named_cycle(p, &bits[1])) == NULL)
+			return perr(p, offof(p, bits[1].p), "named cycle "
+			    "'%.*s' does not exist", (int)bits[1].n,
+			    bits[1].p);
+	} else if ((n->u.reset = p->last_cycle) == NULL)
+		return perr(p, t->off, "'resetcycle': no cycles in template");
+	nl_add(out, n);
+	return 0;
+}
+
+/* {% firstof a b "c" [as name] %} */
+static int
+tag_firstof(struct parser *p, struct bit *bits, size_t nbits,
+    const struct tok *t, struct nodelist *out)
+{
+	struct tpl_node *n = new_node(p, TN_FIRSTOF, t->off);
+
+	if (n == NULL)
+		return -1;
+	if (nbits >= 3 && bit_is(&bits[nbits - 2], "as")) {
+		n->u.list.as.name = bits[nbits - 1].p;
+		n->u.list.as.len = bits[nbits - 1].n;
+		nbits -= 2;
+	}
+	if (nbits < 2)
+		return perr(p, t->off, "'firstof' needs at least one value");
+	n->u.list.n = nbits - 1;
+	if ((n->u.list.items = parse_expr_list(p, bits + 1, nbits - 1)) == NULL)
+		return -1;
+	nl_add(out, n);
+	return 0;
+}
+
+/* {% ifchanged [a b ...] %} ... [{% else %} ...] {% endifchanged %} */
+static int
+tag_ifchanged(struct parser *p, struct bit *bits, size_t nbits,
+    const struct tok *t, struct nodelist *out)
+{
+	static const char *const ends[] = { "else", "endifchanged", NULL };
+	struct tpl_node *n = new_node(p, TN_IFCHANGED, t->off);
+	struct ending ending, *e = &ending;
+	struct nodelist body;
+
+	if (n == NULL)
+		return -1;
+	n->u.ifchanged.n = nbits - 1;
+	if ((n->u.ifchanged.args = parse_expr_list(p, bits + 1, nbits - 1)) ==
+	    NULL)
+		return -1;
+	memset(&body, 0, sizeof(body));
+	if (parse_nodes(p, ends, "ifchanged", t->off, &body, e) != 0)
+		return -1;
+	n->u.ifchanged.body = body.head;
+	if (bit_is(&e->bits[0], "else")) {
+		memset(&body, 0, sizeof(body));
+		if (parse_nodes(p, ends + 1, "ifchanged", t->off, &body, e) != 0)
+			return -1;
+		n->u.ifchanged.els = body.head;
+	}
+	nl_add(out, n);
+	return 0;
+}
+
+/* {% widthratio this max width [as name] %} */
+static int
+tag_widthratio(struct parser *p, struct bit *bits, size_t nbits,
+    const struct tok *t, struct nodelist *out)
+{
+	struct tpl_node *n = new_node(p, TN_WIDTHRATIO, t->off);
+
+	if (n == NULL)
+		return -1;
+	if (nbits == 6) {
+		if (!bit_is(&bits[4], "as"))
+			return perr(p, offof(p, bits[4].p), "'widthratio' "
+			    "expects 'as' before the name");
+		n->u.ratio.as.name = bits[5].p;
+		n->u.ratio.as.len = bits[5].n;
+	} else if (nbits != 4)
+		return perr(p, t->off, "'widthratio' takes three values "
+		    "(and 'as name')");
+	if ((n->u.ratio.val = parse_bit_expr(p, &bits[1])) == NULL ||
+	    (n->u.ratio.max = parse_bit_expr(p, &bits[2])) == NULL ||
+	    (n->u.ratio.width = parse_bit_expr(p, &bits[3])) == NULL)
+		return -1;
+	nl_add(out, n);
+	return 0;
+}
+
+/* {% regroup list by attr as name %} */
+static int
+tag_regroup(struct parser *p, struct bit *bits, size_t nbits,
+    const struct tok *t, struct nodelist *out)
+{
+	struct tpl_node *n = new_node(p, TN_REGROUP, t->off);
+	struct tpl_operand *base;
+	struct tpl_seg *segs;
+
+	if (n == NULL)
+		return -1;
+	if (nbits != 6)
+		return perr(p, t->off, "'regroup' takes five arguments: "
+		    "'regroup list by attr as name'");
+	if (!bit_is(&bits[2], "by"))
+		return perr(p, offof(p, bits[2].p), "second argument to "
+		    "'regroup' must be 'by'");
+	if (!bit_is(&bits[4], "as"))
+		return perr(p, offof(p, bits[4].p), "next-to-last argument "
+		    "to 'regroup' must be 'as'");
+	if ((n->u.regroup.seq = parse_bit_expr(p, &bits[1])) == NULL ||
+	    (n->u.regroup.by = parse_bit_expr(p, &bits[3])) == NULL)
+		return -1;
+	base = &n->u.regroup.by->base;
+	if (!base->is_var)
+		return perr(p, offof(p, bits[3].p), "'regroup' groups by an "
+		    "attribute, not '%.*s'", (int)bits[3].n, bits[3].p);
+	/* As Django: the attribute is read off each item bound to the
+	 * target name, so "by date|date:'Y'" is name.date|date:'Y'. */
+	if ((segs = palloc(p, (base->nsegs + 1) * sizeof(*segs))) == NULL)
+		return -1;
+	segs[0].name = bits[5].p;
+	segs[0].len = bits[5].n;
+	memcpy(segs + 1, base->segs, base->nsegs * sizeof(*segs));
+	base->segs = segs;
+	base->nsegs++;
+	n->u.regroup.as = segs[0];
+	nl_add(out, n);
+	return 0;
+}
+
+/* {% filter f1|f2:arg %} ... {% endfilter %} */
+static int
+tag_filter(struct parser *p, struct bit *bits, size_t nbits,
+    const struct tok *t, struct nodelist *out)
+{
+	static const char *const ends[] = { "endfilter", NULL };
+	struct tpl_node *n = new_node(p, TN_FILTER, t->off);
+	struct ending ending, *e = &ending;
+	struct nodelist body;
+	const char *s, *end;
 	size_t k;
 
 	if (n == NULL)
 		return -1;
 	if (nbits < 2)
-		return perr(p, t->off, "'%s' needs at least one value",
-		    cycle ? "cycle" : "firstof");
-	for (k = 1; k < nbits; k++)
-		if (bit_is(&bits[k], "as") || bit_is(&bits[k], "silent"))
-			return perr(p, offof(p, bits[k].p), "'%s ... as' is "
-			    "not supported", cycle ? "cycle" : "firstof");
-	n->u.list.n = nbits - 1;
-	if ((n->u.list.items = parse_expr_list(p, bits + 1, nbits - 1)) == NULL)
+		return perr(p, t->off, "'filter' needs a filter");
+	s = bits[1].p;
+	end = bits[nbits - 1].p + bits[nbits - 1].n;
+	if ((n->u.filter.chain = palloc(p, sizeof(struct tpl_expr))) == NULL)
+		return -1;
+	if (parse_filters(p, n->u.filter.chain, s, end, s,
+	    (size_t)(end - s), 1) != 0)
+		return -1;
+	/* As Django: escaping is the autoescape tag's job; "filter safe"
+	 * would unescape the whole body without saying so. */
+	for (k = 0; k < n->u.filter.chain->nfilters; k++) {
+		const struct tpl_filter *f = &n->u.filter.chain->filters[k];
+
+		if ((f->namelen == 6 && memcmp(f->name, "escape", 6) == 0) ||
+		    (f->namelen == 4 && memcmp(f->name, "safe", 4) == 0))
+			return perr(p, offof(p, f->name), "\"filter %.*s\" "
+			    "is not permitted; use the \"autoescape\" tag "
+			    "instead", (int)f->namelen, f->name);
+	}
+	memset(&body, 0, sizeof(body));
+	if (parse_nodes(p, ends, "filter", t->off, &body, e) != 0)
+		return -1;
+	n->u.filter.body = body.head;
+	nl_add(out, n);
+	return 0;
+}
+
+/* {% lorem [count] [w|p|b] [random] %}, parsed from the end as Django. */
+static int
+tag_lorem(struct parser *p, struct bit *bits, size_t nbits,
+    const struct tok *t, struct nodelist *out)
+{
+	static const struct bit one = { "1", 1 };
+	struct tpl_node *n = new_node(p, TN_LOREM, t->off);
+	const struct bit *count = &one;
+
+	if (n == NULL)
+		return -1;
+	n->u.lorem.method = 'b';
+	if (nbits > 1 && bit_is(&bits[nbits - 1], "random")) {
+		n->u.lorem.random = 1;
+		nbits--;
+	}
+	if (nbits > 1 && (bit_is(&bits[nbits - 1], "w") ||
+	    bit_is(&bits[nbits - 1], "p") || bit_is(&bits[nbits - 1], "b"))) {
+		n->u.lorem.method = bits[nbits - 1].p[0];
+		nbits--;
+	}
+	if (nbits > 1)
+		count = &bits[--nbits];
+	if (nbits != 1)
+		return perr(p, t->off, "incorrect format for 'lorem': "
+		    "'lorem [count] [w|p|b] [random]'");
+	if ((n->u.lorem.count = parse_expr(p, count->p, count->n)) == NULL)
+		return -1;
+	nl_add(out, n);
+	return 0;
+}
+
+/* {% templatetag openblock %}: the syntax characters as text. */
+static int
+tag_templatetag(struct parser *p, struct bit *bits, size_t nbits,
+    const struct tok *t, struct nodelist *out)
+{
+	static const struct { const char *word, *text; } marks[] = {
+		{ "openblock", "{%" }, { "closeblock", "%}" },
+		{ "openvariable", "{{" }, { "closevariable", "}}" },
+		{ "openbrace", "{" }, { "closebrace", "}" },
+		{ "opencomment", "{#" }, { "closecomment", "#}" },
+	};
+	struct tpl_node *n;
+	size_t k;
+
+	for (k = 0; nbits == 2 && k < sizeof(marks) / sizeof(marks[0]); k++) {
+		if (!bit_is(&bits[1], marks[k].word))
+			continue;
+		if ((n = new_node(p, TN_TEXT, t->off)) == NULL)
+			return -1;
+		n->u.text.p = marks[k].text;
+		n->u.text.n = strlen(marks[k].text);
+		nl_add(out, n);
+		return 0;
+	}
+	return perr(p, t->off, "'templatetag' takes one of openblock "
+	    "closeblock openvariable closevariable openbrace closebrace "
+	    "opencomment closecomment");
+}
+
+/* {% cache %}: refused by name until Wick has a cache to keep it in. */
+static int
+tag_cache(struct parser *p, struct bit *bits, size_t nbits,
+    const struct tok *t, struct nodelist *out)
+{
+	(void)bits, (void)nbits, (void)out;
+	return perr(p, t->off, "the cache tag needs Wick's cache, not "
+	    "available yet");
+}
+
+/* {% debug %}: see tpl_render_debug for what it shows. */
+static int
+tag_debug(struct parser *p, struct bit *bits, size_t nbits,
+    const struct tok *t, struct nodelist *out)
+{
+	struct tpl_node *n;
+
+	(void)bits;
+	if (nbits != 1)
+		return perr(p, t->off, "'debug' takes no arguments");
+	if ((n = new_node(p, TN_DEBUG, t->off)) == NULL)
 		return -1;
 	nl_add(out, n);
 	return 0;
@@ -1195,49 +1670,100 @@ tag_csrf(struct parser *p, struct bit *bits, size_t nbits,
 	return 0;
 }
 
+/*
+ * {% load lib ... %} and {% load name ... from lib %}: Wick's tags are all
+ * built in, so Django's own libraries load nothing; any other library
+ * would be a tag set Wick lacks, and saying so beats an "unknown tag"
+ * further down.
+ */
 static int
 tag_load(struct parser *p, struct bit *bits, size_t nbits,
     const struct tok *t, struct nodelist *out)
 {
-	/* {% load static %}: everything is built in; accepted for Django
-	 * compatibility. */
-	(void)p, (void)bits, (void)nbits, (void)t, (void)out;
+	static const char *const libs[] = { "cache", "i18n", "l10n", "static",
+	    "tz" };
+	size_t k, j, first = 1;
+
+	(void)out;
+	if (nbits < 2)
+		return perr(p, t->off, "'load' needs a library name");
+	if (nbits >= 3 && bit_is(&bits[nbits - 2], "from")) {
+		if (nbits == 3)
+			return perr(p, t->off, "'load ... from' needs names "
+			    "before 'from'");
+		first = nbits - 1;
+	} else if (nbits >= 2 && bit_is(&bits[nbits - 1], "from"))
+		return perr(p, t->off, "'load ... from' needs a library");
+	for (k = first; k < nbits; k++) {
+		for (j = 0; j < sizeof(libs) / sizeof(libs[0]); j++)
+			if (bit_is(&bits[k], libs[j]))
+				break;
+		if (j == sizeof(libs) / sizeof(libs[0]))
+			return perr(p, offof(p, bits[k].p), "'%.*s' is not a "
+			    "tag library Wick has (built in: cache i18n l10n "
+			    "static tz)", (int)bits[k].n, bits[k].p);
+	}
 	return 0;
 }
 
 typedef int (*tag_parse_fn)(struct parser *, struct bit *, size_t,
     const struct tok *, struct nodelist *);
 
-/* Built-in tags, sorted by name for the reader. */
+/* Built-in tags, sorted by name (builtin_tag searches them in halves). */
 static const struct { const char *name; tag_parse_fn fn; } builtin_tags[] = {
 	{ "autoescape", tag_autoescape },
 	{ "block", tag_block },
+	{ "cache", tag_cache },
 	{ "comment", tag_raw },
 	{ "csrf_token", tag_csrf },
-	{ "cycle", tag_list },
+	{ "cycle", tag_cycle },
+	{ "debug", tag_debug },
 	{ "extends", tag_extends },
-	{ "firstof", tag_list },
+	{ "filter", tag_filter },
+	{ "firstof", tag_firstof },
 	{ "for", tag_for },
+	{ "get_media_prefix", tag_prefix },
+	{ "get_static_prefix", tag_prefix },
 	{ "if", tag_if },
+	{ "ifchanged", tag_ifchanged },
 	{ "include", tag_include },
 	{ "load", tag_load },
+	{ "lorem", tag_lorem },
 	{ "now", tag_now },
+	{ "querystring", tag_querystring },
+	{ "regroup", tag_regroup },
+	{ "resetcycle", tag_resetcycle },
 	{ "spaceless", tag_spaceless },
 	{ "static", tag_static },
+	{ "templatetag", tag_templatetag },
 	{ "url", tag_url },
 	{ "verbatim", tag_raw },
+	{ "widthratio", tag_widthratio },
 	{ "with", tag_with },
 };
 
+/* The built-in tag called name: a binary search, since every tag of every
+ * template is looked up here and the table keeps growing. */
 static tag_parse_fn
 builtin_tag(const char *name, size_t n)
 {
-	size_t k;
+	size_t lo = 0, hi = sizeof(builtin_tags) / sizeof(builtin_tags[0]);
+	size_t mid, len;
+	int c;
 
-	for (k = 0; k < sizeof(builtin_tags) / sizeof(builtin_tags[0]); k++)
-		if (strlen(builtin_tags[k].name) == n &&
-		    memcmp(builtin_tags[k].name, name, n) == 0)
-			return builtin_tags[k].fn;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		len = strlen(builtin_tags[mid].name);
+		c = memcmp(name, builtin_tags[mid].name, n < len ? n : len);
+		if (c == 0)
+			c = n < len ? -1 : n > len ? 1 : 0;
+		if (c == 0)
+			return builtin_tags[mid].fn;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return NULL;
 }
 

@@ -14,6 +14,8 @@
  * variable is empty (None in {% if %}), never an error.
  */
 #include <assert.h>
+#include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -90,6 +92,35 @@ lookup(const struct tpl_render *r, const char *name, size_t len)
 	return r->ctx != NULL ? wk_map_get(r->ctx, name, len) : NULL;
 }
 
+/* see template_int.h */
+int
+tpl_set_upward(struct tpl_render *r, const char *name, size_t len,
+    struct wk_value v)
+{
+	size_t i = r->nvars;
+
+	while (i > r->floor) {
+		i--;
+		if (r->vars[i].len == len &&
+		    memcmp(r->vars[i].name, name, len) == 0) {
+			r->vars[i].v = v;
+			return 0;
+		}
+	}
+	return tpl_bind(r, name, len, v);
+}
+
+/* see template_int.h */
+int
+tpl_charge(struct tpl_render *r, const struct tpl_node *n, unsigned long k)
+{
+	if (r->steps > r->max_steps || k > r->max_steps - r->steps)
+		return tpl_fail(r, n, "rendering took more than %lu steps",
+		    r->max_steps);
+	r->steps += k;
+	return 0;
+}
+
 /* An operand's value: 0 found, 1 missing, -1 error. */
 static int
 resolve(struct tpl_render *r, const struct tpl_operand *op,
@@ -117,25 +148,18 @@ resolve(struct tpl_render *r, const struct tpl_operand *op,
 	return 0;
 }
 
-/* Evaluate e; a missing base is None when none_if_missing, else "". */
+/* Run e's filters over cur into *out (cur may be out).  0 or -1. */
 static int
-eval(struct tpl_render *r, const struct tpl_expr *e, int none_if_missing,
-    struct wk_value *out)
+apply_filters(struct tpl_render *r, const struct tpl_expr *e,
+    struct wk_value cur, struct wk_value *out)
 {
 	const struct tpl_filter *f;
 	const struct tpl_filter_def *def;
 	struct wk_filter_ctx fc;
-	struct wk_value cur, argv, next;
+	struct wk_value argv, next;
 	size_t k;
 	int rc;
 
-	rc = resolve(r, &e->base, &cur);
-	if (rc < 0)
-		return tpl_fail(r, NULL, "error reading '%.*s'",
-		    (int)e->base.segs[0].len, e->base.segs[0].name);
-	if (rc > 0)
-		cur = none_if_missing && e->nfilters == 0 ? wk_val_null() :
-		    wk_val_strn("", 0);
 	fc.arena = r->a;
 	fc.autoescape = r->autoescape;
 	for (k = 0; k < e->nfilters; k++) {
@@ -162,6 +186,29 @@ eval(struct tpl_render *r, const struct tpl_expr *e, int none_if_missing,
 	}
 	*out = cur;
 	return 0;
+}
+
+/* Evaluate e; a missing base is None when none_if_missing, else "". */
+static int
+eval(struct tpl_render *r, const struct tpl_expr *e, int none_if_missing,
+    struct wk_value *out)
+{
+	struct wk_value cur;
+	int rc;
+
+	rc = resolve(r, &e->base, &cur);
+	if (rc < 0)
+		return tpl_fail(r, NULL, "error reading '%.*s'",
+		    (int)e->base.segs[0].len, e->base.segs[0].name);
+	/* As Django's ignore_failures: where a missing name is None (if,
+	 * firstof, ifchanged), its filters see None too. */
+	if (rc > 0)
+		cur = none_if_missing ? wk_val_null() : wk_val_strn("", 0);
+	if (e->nfilters == 0) {
+		*out = cur;
+		return 0;
+	}
+	return apply_filters(r, e, cur, out);
 }
 
 /* see template_int.h */
@@ -326,13 +373,51 @@ loop_get(const void *self, const char *name, size_t len, wk_arena *a,
 static const struct wk_object_ops loop_ops = { "forloop", loop_get, NULL,
 	NULL, NULL };
 
+/*
+ * Unpack item into the loop's names at vars[first...]: a list, an object
+ * with items, or a string (its characters), which must have exactly as
+ * many parts as there are names (Django's ValueError otherwise).
+ */
+static int
+unpack(struct tpl_render *r, const struct tpl_node *n,
+    const struct wk_value *item, size_t first)
+{
+	size_t want = n->u.loop.nnames, have, k, off = 0, w;
+	struct wk_value part;
+	int rc;
+
+	if (wk_value_len(item, &have) != 0 || item->kind == WK_VAL_MAP)
+		return tpl_fail(r, n, "cannot unpack a value that is not a "
+		    "sequence into %zu loop variables", want);
+	if (have != want)
+		return tpl_fail(r, n, "Need %zu values to unpack in for loop; "
+		    "got %zu.", want, have);
+	for (k = 0; k < want; k++) {
+		if (wk_val_is_str(item)) {
+			w = wk_utf8_next(item->u.s.p + off, item->u.s.n - off);
+			part = wk_val_strn(item->u.s.p + off, w);
+			off += w;
+		} else {
+			rc = wk_value_item(item, k, r->a, &part);
+			if (rc < 0)
+				return tpl_fail(r, n, "error unpacking an "
+				    "item");
+			if (rc > 0)
+				part = wk_val_null();
+		}
+		r->vars[first + k].v = part;
+	}
+	return 0;
+}
+
 static int
 render_for(struct tpl_render *r, const struct tpl_node *n)
 {
 	const struct wk_value *parent;
-	struct wk_value seq, item, part;
+	struct wk_value seq, item;
 	struct loop_state st;
 	size_t mark = r->nvars, count, k, idx, off = 0, w;
+	unsigned long saved_loop = r->loop;
 	int rc, is_str;
 
 	if (eval(r, n->u.loop.seq, 1, &seq) != 0)
@@ -355,6 +440,8 @@ render_for(struct tpl_render *r, const struct tpl_node *n)
 		if (tpl_bind(r, n->u.loop.names[k].name,
 		    n->u.loop.names[k].len, wk_val_null()) != 0)
 			goto nomem;
+	/* A new run of this loop: {% ifchanged %} inside starts afresh. */
+	r->loop = ++r->loops;
 	for (st.i = 0; st.i < count; st.i++) {
 		idx = n->u.loop.reversed ? count - 1 - st.i : st.i;
 		if (is_str) {
@@ -371,21 +458,14 @@ render_for(struct tpl_render *r, const struct tpl_node *n)
 		}
 		if (n->u.loop.nnames == 1)
 			r->vars[mark + 1].v = item;
-		else {
-			for (k = 0; k < n->u.loop.nnames; k++) {
-				rc = wk_value_item(&item, k, r->a, &part);
-				if (rc < 0)
-					return tpl_fail(r, n, "error "
-					    "unpacking item %zu", idx);
-				r->vars[mark + 1 + k].v = rc == 0 ? part :
-				    wk_val_null();
-			}
-		}
+		else if (unpack(r, n, &item, mark + 1) != 0)
+			return -1;
 		if (render_nodes(r, n->u.loop.body) != 0)
 			return -1;
 		r->nvars = mark + 1 + n->u.loop.nnames;
 	}
 	r->nvars = mark;
+	r->loop = saved_loop;
 	return 0;
 nomem:
 	return tpl_fail(r, n, "out of memory");
@@ -414,7 +494,12 @@ block_get(const void *self, const char *name, size_t len, wk_arena *a,
 	(void)a;
 	if (len != 5 || memcmp(name, "super", 5) != 0)
 		return 1;
-	if (s->entry == NULL || s->level + 1 >= s->entry->n) {
+	/* As Django: in a template that extends nothing there is no
+	 * parent block to ask, and saying so beats printing nothing. */
+	if (s->entry == NULL)
+		return tpl_fail(r, NULL, "{{ block.super }} used in a template "
+		    "that does not extend another");
+	if (s->level + 1 >= s->entry->n) {
 		*out = wk_val_safen("", 0);
 		return 0;
 	}
@@ -559,50 +644,386 @@ render_include(struct tpl_render *r, const struct tpl_node *n)
 	return rc;
 }
 
-static int
-render_cycle(struct tpl_render *r, const struct tpl_node *n)
+/* The cycle state of node n (created at 0 when new); NULL on no memory. */
+static struct tpl_cycle_state *
+cycle_state(struct tpl_render *r, const struct tpl_node *n)
 {
-	struct tpl_cycle_state *cs = NULL, *nc;
-	struct wk_value v;
+	struct tpl_cycle_state *nc;
 	size_t k, ncap;
 
 	for (k = 0; k < r->ncycles; k++)
 		if (r->cycles[k].node == n)
-			cs = &r->cycles[k];
-	if (cs == NULL) {
-		if (r->ncycles == r->capcycles) {
-			ncap = r->capcycles ? r->capcycles * 2 : 4;
-			nc = wk_arena_realloc(r->a, r->cycles,
-			    r->capcycles * sizeof(*nc), ncap * sizeof(*nc));
-			if (nc == NULL)
-				return tpl_fail(r, n, "out of memory");
-			r->cycles = nc;
-			r->capcycles = ncap;
-		}
-		cs = &r->cycles[r->ncycles++];
-		cs->node = n;
-		cs->next = 0;
+			return &r->cycles[k];
+	if (r->ncycles == r->capcycles) {
+		ncap = r->capcycles ? r->capcycles * 2 : 4;
+		nc = wk_arena_realloc(r->a, r->cycles,
+		    r->capcycles * sizeof(*nc), ncap * sizeof(*nc));
+		if (nc == NULL)
+			return NULL;
+		r->cycles = nc;
+		r->capcycles = ncap;
 	}
-	k = cs->next % n->u.list.n;
-	cs->next++;
-	if (eval(r, n->u.list.items[k], 0, &v) != 0)
+	nc = &r->cycles[r->ncycles++];
+	nc->node = n;
+	nc->next = 0;
+	return nc;
+}
+
+/* {% cycle %}: a {% cycle name %} advances the named cycle it refers to,
+ * silent or not as that one was declared. */
+static int
+render_cycle(struct tpl_render *r, const struct tpl_node *n)
+{
+	const struct tpl_node *c = n->u.list.ref;
+	struct tpl_cycle_state *cs;
+	struct wk_value v;
+	size_t k;
+
+	if ((cs = cycle_state(r, c)) == NULL)
+		return tpl_fail(r, n, "out of memory");
+	k = cs->next % c->u.list.n;
+	cs->next = k + 1;
+	if (eval(r, c->u.list.items[k], 0, &v) != 0)
 		return -1;
+	if (c->u.list.as.len > 0 && tpl_set_upward(r, c->u.list.as.name,
+	    c->u.list.as.len, v) != 0)
+		return tpl_fail(r, n, "out of memory");
+	if (c->u.list.silent)
+		return 0;
 	return tpl_output(r, &v);
+}
+
+static int
+render_resetcycle(struct tpl_render *r, const struct tpl_node *n)
+{
+	struct tpl_cycle_state *cs = cycle_state(r, n->u.reset);
+
+	if (cs == NULL)
+		return tpl_fail(r, n, "out of memory");
+	cs->next = 0;
+	return 0;
+}
+
+/* Render v as {{ v }} would, into a new safe string (firstof ... as). */
+static int
+output_to_value(struct tpl_render *r, const struct wk_value *v,
+    struct wk_value *out)
+{
+	wk_buf b, *saved = r->out;
+	int rc;
+
+	wk_buf_init(&b, r->a);
+	r->out = &b;
+	rc = tpl_output(r, v);
+	r->out = saved;
+	if (rc != 0 || b.failed)
+		return -1;
+	*out = wk_val_safen(wk_buf_cstr(&b), b.len);
+	return 0;
 }
 
 static int
 render_firstof(struct tpl_render *r, const struct tpl_node *n)
 {
-	struct wk_value v;
+	struct wk_value v, shown;
 	size_t k;
 
 	for (k = 0; k < n->u.list.n; k++) {
 		if (eval(r, n->u.list.items[k], 1, &v) != 0)
 			return -1;
 		if (wk_value_truthy(&v))
-			return tpl_output(r, &v);
+			break;
 	}
+	if (n->u.list.as.len == 0)
+		return k < n->u.list.n ? tpl_output(r, &v) : 0;
+	/* As Django: the name gets the text as it would have been shown
+	 * (escaped), not the value. */
+	shown = wk_val_safen("", 0);
+	if (k < n->u.list.n && output_to_value(r, &v, &shown) != 0)
+		return tpl_fail(r, n, "out of memory");
+	if (tpl_set_upward(r, n->u.list.as.name, n->u.list.as.len, shown) != 0)
+		return tpl_fail(r, n, "out of memory");
 	return 0;
+}
+
+/* ---- ifchanged, widthratio, regroup, filter ------------------------------------------- */
+
+/*
+ * {% ifchanged %}: Django keeps what it last saw in the innermost loop's
+ * forloop, so the memory is per run of that loop: an inner loop starts
+ * afresh each time the outer one comes round.  Here a state records the
+ * run it belongs to; a state from an older run counts as none.
+ */
+static int
+render_ifchanged(struct tpl_render *r, const struct tpl_node *n)
+{
+	struct tpl_changed_state *cs = NULL, *nc;
+	struct wk_value *vals = NULL;
+	wk_buf b, *saved;
+	size_t k, ncap, nargs = n->u.ifchanged.n;
+	int changed, rc;
+
+	for (k = 0; k < r->nchanged; k++)
+		if (r->changed[k].node == n)
+			cs = &r->changed[k];
+	if (cs == NULL) {
+		if (r->nchanged == r->capchanged) {
+			ncap = r->capchanged ? r->capchanged * 2 : 4;
+			nc = wk_arena_realloc(r->a, r->changed,
+			    r->capchanged * sizeof(*nc), ncap * sizeof(*nc));
+			if (nc == NULL)
+				return tpl_fail(r, n, "out of memory");
+			r->changed = nc;
+			r->capchanged = ncap;
+		}
+		cs = &r->changed[r->nchanged++];
+		memset(cs, 0, sizeof(*cs));
+		cs->node = n;
+		cs->loop = ULONG_MAX;    /* no run has that number: fresh */
+	}
+	changed = cs->loop != r->loop;
+	if (nargs > 0) {
+		if ((vals = wk_arena_alloc(r->a, nargs * sizeof(*vals))) ==
+		    NULL)
+			return tpl_fail(r, n, "out of memory");
+		for (k = 0; k < nargs; k++) {
+			if (eval(r, n->u.ifchanged.args[k], 1, &vals[k]) != 0)
+				return -1;
+			if (!changed && !wk_value_equal(&vals[k],
+			    &cs->vals[k]))
+				changed = 1;
+		}
+		cs->loop = r->loop;
+		if (!changed)
+			return render_nodes(r, n->u.ifchanged.els);
+		cs->vals = vals;
+		return render_nodes(r, n->u.ifchanged.body);
+	}
+	wk_buf_init(&b, r->a);
+	saved = r->out;
+	r->out = &b;
+	rc = render_nodes(r, n->u.ifchanged.body);
+	r->out = saved;
+	if (rc != 0)
+		return -1;
+	if (b.failed)
+		return tpl_fail(r, n, "out of memory");
+	if (!changed && b.len == cs->textlen && (b.len == 0 ||
+	    memcmp(b.data, cs->text, b.len) == 0))
+		return render_nodes(r, n->u.ifchanged.els);
+	cs->loop = r->loop;
+	cs->text = b.data;
+	cs->textlen = b.len;
+	return wk_buf_append(r->out, b.data, b.len);
+}
+
+/* Python's float() of a value: 0, or -1 when it has none. */
+static int
+py_float(const struct wk_value *v, double *out)
+{
+	if (v->kind == WK_VAL_NULL || v->kind == WK_VAL_LIST ||
+	    v->kind == WK_VAL_MAP || v->kind == WK_VAL_OBJECT)
+		return -1;
+	if (v->kind == WK_VAL_BOOL) {
+		*out = v->u.b != 0;
+		return 0;
+	}
+	return wk_value_to_real(v, out);
+}
+
+/* Python's int() of a value: integers, reals truncated, integer text. */
+static int
+py_int(const struct wk_value *v, double *out)
+{
+	long long i;
+
+	switch (v->kind) {
+	case WK_VAL_INT:
+		*out = (double)v->u.i;
+		return 0;
+	case WK_VAL_BOOL:
+		*out = v->u.b != 0;
+		return 0;
+	case WK_VAL_REAL:
+		if (!isfinite(v->u.r))
+			return -1;
+		*out = trunc(v->u.r);
+		return 0;
+	case WK_VAL_STR:
+	case WK_VAL_SAFE:
+		if (memchr(v->u.s.p, '.', v->u.s.n) != NULL ||
+		    memchr(v->u.s.p, 'e', v->u.s.n) != NULL ||
+		    memchr(v->u.s.p, 'E', v->u.s.n) != NULL ||
+		    wk_value_to_int(v, &i) != 0)
+			return -1;
+		*out = (double)i;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * {% widthratio this max width %}: round(this / max * width) with
+ * Python's round (halves to even: 62.5 gives 62).  As Django: a width
+ * that is not a number fails the render; a value or maximum that is not
+ * one gives ""; a zero maximum gives "0".
+ */
+static int
+render_widthratio(struct tpl_render *r, const struct tpl_node *n)
+{
+	struct wk_value v, m, w, shown;
+	double val, max, width, ratio;
+	char num[400];
+	int len;
+
+	if (eval(r, n->u.ratio.val, 1, &v) != 0 ||
+	    eval(r, n->u.ratio.max, 1, &m) != 0 ||
+	    eval(r, n->u.ratio.width, 0, &w) != 0)
+		return -1;
+	if (py_int(&w, &width) != 0)
+		return tpl_fail(r, n, "widthratio final argument must be a "
+		    "number");
+	num[0] = '\0';
+	if (py_float(&v, &val) == 0 && py_float(&m, &max) == 0) {
+		if (max == 0)
+			len = snprintf(num, sizeof(num), "0");
+		else {
+			ratio = val / max * width;
+			len = isfinite(ratio) ? snprintf(num, sizeof(num),
+			    "%.0f", nearbyint(ratio)) : 0;
+			if (len > 0 && strcmp(num, "-0") == 0)
+				len = snprintf(num, sizeof(num), "0");
+		}
+		if (len < 0 || (size_t)len >= sizeof(num))
+			num[0] = '\0';
+	}
+	shown = wk_val_strn(wk_arena_strndup(r->a, num, strlen(num)),
+	    strlen(num));
+	if (shown.u.s.p == NULL)
+		return tpl_fail(r, n, "out of memory");
+	if (n->u.ratio.as.len > 0)
+		return tpl_set_upward(r, n->u.ratio.as.name, n->u.ratio.as.len,
+		    shown) != 0 ? tpl_fail(r, n, "out of memory") : 0;
+	return wk_buf_append(r->out, num, strlen(num));
+}
+
+/* One group of {% regroup %}: .grouper and .list, or unpacked as a pair. */
+struct group {
+	struct wk_value grouper;
+	struct wk_list *list;
+};
+
+static int
+group_get(const void *self, const char *name, size_t len, wk_arena *a,
+    struct wk_value *out)
+{
+	const struct group *g = self;
+
+	(void)a;
+	if (len == 7 && memcmp(name, "grouper", 7) == 0)
+		*out = g->grouper;
+	else if (len == 4 && memcmp(name, "list", 4) == 0)
+		*out = wk_val_list(g->list);
+	else
+		return 1;
+	return 0;
+}
+
+static size_t
+group_len(const void *self)
+{
+	(void)self;
+	return 2;
+}
+
+static int
+group_item(const void *self, size_t i, wk_arena *a, struct wk_value *out)
+{
+	const struct group *g = self;
+
+	(void)a;
+	if (i > 1)
+		return 1;
+	*out = i == 0 ? g->grouper : wk_val_list(g->list);
+	return 0;
+}
+
+static const struct wk_object_ops group_ops = { "GroupedResult", group_get,
+	group_len, group_item, NULL };
+
+/* {% regroup xs by attr as name %}: runs of equal attr, in order. */
+static int
+render_regroup(struct tpl_render *r, const struct tpl_node *n)
+{
+	struct wk_list *groups = wk_list_new(r->a);
+	struct group *g = NULL;
+	struct wk_value seq, item, key;
+	size_t mark = r->nvars, count = 0, k;
+	int rc;
+
+	if (groups == NULL)
+		return tpl_fail(r, n, "out of memory");
+	if (eval(r, n->u.regroup.seq, 1, &seq) != 0)
+		return -1;
+	if (seq.kind == WK_VAL_NULL || wk_val_is_str(&seq) ||
+	    wk_value_len(&seq, &count) != 0)
+		count = 0;
+	if (tpl_charge(r, n, count) != 0)
+		return -1;
+	if (tpl_bind(r, n->u.regroup.as.name, n->u.regroup.as.len,
+	    wk_val_null()) != 0)
+		return tpl_fail(r, n, "out of memory");
+	for (k = 0; k < count; k++) {
+		rc = wk_value_item(&seq, k, r->a, &item);
+		if (rc < 0)
+			return tpl_fail(r, n, "error reading item %zu", k);
+		if (rc > 0)
+			item = wk_val_null();
+		r->vars[mark].v = item;
+		if (eval(r, n->u.regroup.by, 1, &key) != 0)
+			return -1;
+		if (g == NULL || !wk_value_equal(&key, &g->grouper)) {
+			if ((g = wk_arena_alloc(r->a, sizeof(*g))) == NULL ||
+			    (g->list = wk_list_new(r->a)) == NULL ||
+			    wk_list_push(r->a, groups,
+			    wk_val_object(&group_ops, g)) != 0)
+				return tpl_fail(r, n, "out of memory");
+			g->grouper = key;
+		}
+		if (wk_list_push(r->a, g->list, item) != 0)
+			return tpl_fail(r, n, "out of memory");
+	}
+	r->nvars = mark;
+	if (tpl_set_upward(r, n->u.regroup.as.name, n->u.regroup.as.len,
+	    wk_val_list(groups)) != 0)
+		return tpl_fail(r, n, "out of memory");
+	return 0;
+}
+
+/* {% filter %}: the body's text (safe) through the filters, written as
+ * the filters left it (Django does not escape the result again). */
+static int
+render_filter(struct tpl_render *r, const struct tpl_node *n)
+{
+	wk_buf b, *saved = r->out;
+	struct wk_value v;
+	int rc;
+
+	wk_buf_init(&b, r->a);
+	r->out = &b;
+	rc = render_nodes(r, n->u.filter.body);
+	r->out = saved;
+	if (rc != 0)
+		return -1;
+	if (b.failed)
+		return tpl_fail(r, n, "out of memory");
+	v = wk_val_safen(b.len > 0 ? b.data : "", b.len);
+	if (apply_filters(r, n->u.filter.chain, v, &v) != 0)
+		return -1;
+	if (wk_val_is_str(&v))
+		return wk_buf_append(r->out, v.u.s.p, v.u.s.n);
+	return wk_value_write(&v, r->out);
 }
 
 static int
@@ -710,6 +1131,24 @@ render_node(struct tpl_render *r, const struct tpl_node *n)
 		return render_spaceless(r, n);
 	case TN_CUSTOM:
 		return tpl_render_custom(r, n);
+	case TN_RESETCYCLE:
+		return render_resetcycle(r, n);
+	case TN_IFCHANGED:
+		return render_ifchanged(r, n);
+	case TN_WIDTHRATIO:
+		return render_widthratio(r, n);
+	case TN_REGROUP:
+		return render_regroup(r, n);
+	case TN_FILTER:
+		return render_filter(r, n);
+	case TN_LOREM:
+		return tpl_render_lorem(r, n);
+	case TN_DEBUG:
+		return tpl_render_debug(r, n);
+	case TN_PREFIX:
+		return tpl_render_prefix(r, n);
+	case TN_QUERYSTRING:
+		return tpl_render_querystring(r, n);
 	default:
 		return tpl_fail(r, n, "unknown node");
 	}

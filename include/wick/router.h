@@ -85,6 +85,23 @@ char *wk_router_reverse(const struct wk_route *table, wk_arena *a,
     size_t nargs);
 
 /*
+ * wk_router_reverse_kw - as wk_router_reverse, but with keys non-NULL
+ * args[i] fills the capture named keys[i] (Django's reverse(kwargs=)):
+ * every capture of the route must be named once and every key used.
+ * keys NULL is wk_router_reverse.
+ *
+ *   const char *k[] = { "year", "slug" }, *v[] = { "2024", "hello" };
+ *   url = wk_router_reverse_kw(routes, a, "", "post", k, v, 2);
+ */
+char *wk_router_reverse_kw(const struct wk_route *table, wk_arena *a,
+    const char *script_name, const char *name, const char *const *keys,
+    const char *const *args, size_t nargs);
+
+/* wk_url_kw - wk_router_reverse_kw over the request, as wk_url. */
+char *wk_url_kw(const struct wk_request *req, const char *name,
+    const char *const *keys, const char *const *args, size_t nargs);
+
+/*
  * wk_url - wk_router_reverse over req->routes with req->script_name, in
  * req->arena: what views and templates use.  NULL as above.
  */

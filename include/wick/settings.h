@@ -29,6 +29,7 @@ struct wk_settings {
 	const char *database;            /* database: SQLite file path */
 	int append_slash;                /* append_slash: redirect /x to /x/ */
 	const char *static_url;          /* static_url: prefix for {% static %} */
+	const char *media_url;           /* media_url: {% get_media_prefix %} */
 
 	/* Request limits (Django-like defaults). */
 	size_t max_body;                 /* max_body_bytes: 2.5 MB -> 413 */

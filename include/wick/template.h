@@ -134,9 +134,11 @@ void wk_template_cache_clear(void);
  *           NULL: those tags then fail)
  *   arena:  scratch memory for the render (the request's arena)
  *   reload: re-read templates from disk (DEBUG)
- *   max_steps: 0 for the default (WK_TPL_MAX_STEPS): how many nodes one
- *           render may visit before it fails (a loop nested in loops over
- *           big lists would otherwise run for ever)
+ *   max_steps: 0 for the default (WK_TPL_MAX_STEPS): how many steps one
+ *           render may take before it fails (a loop nested in loops over
+ *           big lists would otherwise run for ever); a step is a node
+ *           visited, a word {% lorem %} writes, an item {% regroup %}
+ *           groups, a query parameter {% querystring %} copies
  */
 struct wk_render_env {
 	const struct wk_template_set *set;
