@@ -25,6 +25,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "wick/settings.h"
+
 #include "template_int.h"
 
 #define TPL_MAX_FILTERS 64
@@ -647,21 +649,18 @@ f_cut(const struct wk_filter_ctx *c, const struct wk_value *in,
 
 	if (text_of(c, in, &p, &n) != 0 || text_of(c, arg, &a, &an) != 0)
 		return -1;
-	if (an == 0) {
-		*out = wk_val_strn(p, n);
-		return 0;
-	}
 	wk_buf_init(&b, c->arena);
-	while (i < n && (hit = find_str(p + i, n - i, a, an)) != NULL) {
+	wk_buf_append(&b, "", 0);
+	while (an > 0 && i < n &&
+	    (hit = find_str(p + i, n - i, a, an)) != NULL) {
 		wk_buf_append(&b, p + i, (size_t)(hit - p) - i);
 		i = (size_t)(hit - p) + an;
 	}
 	wk_buf_append(&b, p + i, n - i);
-	if (b.len == 0 && !b.failed) {
-		*out = wk_val_strn("", 0);
-		return 0;
-	}
-	return from_buf(&b, 0, out);
+	/* As Django: a safe input stays safe, unless ';' was cut, which can
+	 * turn "&amp;" into a bare '&'. */
+	return from_buf(&b, in->kind == WK_VAL_SAFE &&
+	    !(an == 1 && a[0] == ';'), out);
 }
 
 static int
@@ -776,8 +775,10 @@ first_last(const struct wk_filter_ctx *c, const struct wk_value *in,
 		return 0;
 	}
 	if (wk_val_is_str(in)) {
+		/* Django: last is_safe, first not (a safe "&amp;" starts
+		 * with a bare '&'). */
 		*out = nth_char(in->u.s.p, in->u.s.n, last ? n - 1 : 0);
-		if (in->kind == WK_VAL_SAFE)
+		if (last && in->kind == WK_VAL_SAFE)
 			out->kind = WK_VAL_SAFE;
 		return 0;
 	}
@@ -1347,10 +1348,10 @@ json_value(wk_buf *b, const struct wk_value *v, wk_arena *a, int depth)
 		wk_buf_putc(b, '{');
 		for (i = 0; i < v->u.map->len; i++) {
 			if (i > 0)
-				wk_buf_putc(b, ',');
+				wk_buf_append(b, ", ", 2);
 			json_string(b, v->u.map->items[i].key,
 			    v->u.map->items[i].keylen);
-			wk_buf_putc(b, ':');
+			wk_buf_append(b, ": ", 2);
 			if (json_value(b, &v->u.map->items[i].value, a,
 			    depth + 1) != 0)
 				return -1;
@@ -1362,7 +1363,7 @@ json_value(wk_buf *b, const struct wk_value *v, wk_arena *a, int depth)
 			wk_buf_putc(b, '[');
 			for (i = 0; i < n; i++) {
 				if (i > 0)
-					wk_buf_putc(b, ',');
+					wk_buf_append(b, ", ", 2);
 				if ((rc = wk_value_item(v, i, a, &item)) < 0)
 					return -1;
 				if (rc > 0)
@@ -1485,15 +1486,67 @@ digits(const char *p, size_t n, size_t *i, size_t count, long long *out)
 	return 0;
 }
 
-/* "2024-03-05", "2024-03-05 14:07[:09[.123456]]", "...T...Z", "+01:00". */
-static int
-parse_iso(const char *p, size_t n, long long *t, long *usec)
-{
-	long long y, mo, d, h = 0, mi = 0, s = 0, oh, om, v;
-	size_t i = 0;
-	long us = 0, scale = 100000;
-	long long off = 0;
+/* What a date value holds: Django tells a datetime from a date, a time
+ * and a naive datetime from an aware one, and the format letters follow. */
+#define TT_DATE  0x1u   /* has a calendar day */
+#define TT_TIME  0x2u   /* has a time of day */
+#define TT_AWARE 0x4u   /* an offset was given (Z, +01:00, or a Unix time) */
 
+struct tpl_time {
+	long long t;        /* seconds since the epoch, UTC; for a time alone,
+	                       seconds since midnight */
+	long usec;
+	unsigned what;      /* TT_* */
+};
+
+/* "HH:MM[:SS[.ffffff]]" at p[*i]. */
+static int
+parse_clock(const char *p, size_t n, size_t *i, long long *secs, long *usec)
+{
+	long long h, mi, s = 0;
+	long us = 0, scale = 100000;
+
+	if (digits(p, n, i, 2, &h) || *i >= n || p[(*i)++] != ':' ||
+	    digits(p, n, i, 2, &mi))
+		return -1;
+	if (*i < n && p[*i] == ':') {
+		(*i)++;
+		if (digits(p, n, i, 2, &s))
+			return -1;
+		if (*i < n && p[*i] == '.') {
+			(*i)++;
+			while (*i < n && isdigit((unsigned char)p[*i])) {
+				us += (p[*i] - '0') * scale;
+				scale /= 10;
+				(*i)++;
+			}
+		}
+	}
+	if (h > 23 || mi > 59 || s > 60)
+		return -1;
+	*secs = h * 3600 + mi * 60 + s;
+	*usec = us;
+	return 0;
+}
+
+/* "2024-03-05", "2024-03-05 14:07[:09[.123456]]", "...T...Z", "+01:00",
+ * or a time alone: "16:25[:00]". */
+static int
+parse_iso(const char *p, size_t n, struct tpl_time *tt)
+{
+	long long y, mo, d, oh, om, secs = 0, off = 0;
+	size_t i = 0;
+	long us = 0;
+
+	tt->what = TT_DATE;
+	if (n >= 5 && p[2] == ':') {
+		if (parse_clock(p, n, &i, &secs, &us) != 0 || i != n)
+			return -1;
+		tt->t = secs;
+		tt->usec = us;
+		tt->what = TT_TIME;
+		return 0;
+	}
 	if (digits(p, n, &i, 4, &y) || i >= n || p[i++] != '-' ||
 	    digits(p, n, &i, 2, &mo) || i >= n || p[i++] != '-' ||
 	    digits(p, n, &i, 2, &d))
@@ -1502,27 +1555,13 @@ parse_iso(const char *p, size_t n, long long *t, long *usec)
 		return -1;
 	if (i < n && (p[i] == 'T' || p[i] == ' ')) {
 		i++;
-		if (digits(p, n, &i, 2, &h) || i >= n || p[i++] != ':' ||
-		    digits(p, n, &i, 2, &mi))
+		if (parse_clock(p, n, &i, &secs, &us) != 0)
 			return -1;
-		if (i < n && p[i] == ':') {
+		tt->what |= TT_TIME;
+		if (i < n && p[i] == 'Z') {
 			i++;
-			if (digits(p, n, &i, 2, &s))
-				return -1;
-			if (i < n && p[i] == '.') {
-				i++;
-				while (i < n && isdigit((unsigned char)p[i])) {
-					us += (p[i] - '0') * scale;
-					scale /= 10;
-					i++;
-				}
-			}
-		}
-		if (h > 23 || mi > 59 || s > 60)
-			return -1;
-		if (i < n && p[i] == 'Z')
-			i++;
-		else if (i < n && (p[i] == '+' || p[i] == '-')) {
+			tt->what |= TT_AWARE;
+		} else if (i < n && (p[i] == '+' || p[i] == '-')) {
 			int sign = p[i] == '-' ? -1 : 1;
 
 			i++;
@@ -1533,44 +1572,45 @@ parse_iso(const char *p, size_t n, long long *t, long *usec)
 			if (digits(p, n, &i, 2, &om))
 				return -1;
 			off = sign * (oh * 3600 + om * 60);
+			tt->what |= TT_AWARE;
 		}
 	}
 	if (i != n)
 		return -1;
-	v = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
-	    h * 3600 + mi * 60 + s - off;
-	*t = v;
-	*usec = us;
+	tt->t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + secs -
+	    off;
+	tt->usec = us;
 	return 0;
 }
 
 /* A value as a time: seconds since the epoch, or an ISO 8601 text. */
 static int
 value_time(const struct wk_filter_ctx *c, const struct wk_value *v,
-    long long *t, long *usec)
+    struct tpl_time *tt)
 {
 	const char *p;
 	size_t n;
 	double r;
 
-	*usec = 0;
+	tt->usec = 0;
+	tt->what = TT_DATE | TT_TIME | TT_AWARE;
 	if (v->kind == WK_VAL_INT) {
-		*t = v->u.i;
+		tt->t = v->u.i;
 		return 0;
 	}
 	if (v->kind == WK_VAL_REAL) {
 		if (!isfinite(v->u.r) || fabs(v->u.r) > 1e15)
 			return -1;
 		r = floor(v->u.r);
-		*t = (long long)r;
-		*usec = (long)((v->u.r - r) * 1e6);
+		tt->t = (long long)r;
+		tt->usec = (long)((v->u.r - r) * 1e6);
 		return 0;
 	}
 	if (v->kind == WK_VAL_NULL || v->kind == WK_VAL_BOOL)
 		return -1;
 	if (wk_value_text(v, c->arena, &p, &n) != 0)
 		return -1;
-	return parse_iso(p, n, t, usec);
+	return parse_iso(p, n, tt);
 }
 
 static const char *const month_names[] = { "January", "February", "March",
@@ -1581,44 +1621,55 @@ static const char *const month_ap[] = { "Jan.", "Feb.", "March", "April",
 static const char *const day_names[] = { "Sunday", "Monday", "Tuesday",
 	"Wednesday", "Thursday", "Friday", "Saturday" };
 
-/* ISO 8601 week number. */
+/* Does ISO year y have 53 weeks?  It does when it begins on a Thursday,
+ * or on a Wednesday in a leap year. */
 static int
-iso_week(const struct civil *c)
+iso_long_year(long long y)
+{
+	int jan1 = (int)((days_from_civil(y, 1, 1) % 7 + 11) % 7);
+
+	return jan1 == 4 || (jan1 == 3 && is_leap(y));
+}
+
+/* ISO 8601 week number, and the year that week belongs to ('o'): the last
+ * days of December can be in week 1 of the next year, the first days of
+ * January in the last week of the one before. */
+static int
+iso_week(const struct civil *c, long long *iso_year)
 {
 	int wday = (c->wday + 6) % 7;  /* Monday = 0 */
 	int week = (c->yday - wday + 10) / 7;
-	long long prev;
 
+	*iso_year = c->year;
 	if (week < 1) {
-		prev = c->year - 1;
-		/* Weeks in the previous year: 53 if it began on a Thursday,
-		 * or on a Wednesday in a leap year. */
-		{
-			int jan1 = (int)((days_from_civil(prev, 1, 1) % 7 + 11) % 7);
-
-			return jan1 == 4 || (jan1 == 3 && is_leap(prev)) ? 53 : 52;
-		}
+		*iso_year = c->year - 1;
+		return iso_long_year(c->year - 1) ? 53 : 52;
 	}
-	if (week == 53) {
-		int jan1 = (int)((days_from_civil(c->year, 1, 1) % 7 + 11) % 7);
-
-		if (!(jan1 == 4 || (jan1 == 3 && is_leap(c->year))))
-			return 1;
+	if (week == 53 && !iso_long_year(c->year)) {
+		*iso_year = c->year + 1;
+		return 1;
 	}
 	return week;
 }
 
-/* Django's 'f': "1", "1:30" (12-hour, minutes only when not zero). */
-static void
-fmt_f(wk_buf *b, const struct civil *c)
-{
-	int h = c->hour % 12 == 0 ? 12 : c->hour % 12;
-
-	if (c->minute == 0)
-		wk_buf_printf(b, "%d", h);
-	else
-		wk_buf_printf(b, "%d:%02d", h, c->minute);
-}
+/*
+ * What each format letter needs of the value (Django refuses a time
+ * letter on a date and a date letter on a time: the filter then shows
+ * nothing).  Letters absent here are copied.
+ */
+static const unsigned char fmt_needs[128] = {
+	['d'] = TT_DATE, ['j'] = TT_DATE, ['D'] = TT_DATE, ['l'] = TT_DATE,
+	['w'] = TT_DATE, ['z'] = TT_DATE, ['W'] = TT_DATE, ['S'] = TT_DATE,
+	['m'] = TT_DATE, ['n'] = TT_DATE, ['M'] = TT_DATE, ['b'] = TT_DATE,
+	['F'] = TT_DATE, ['E'] = TT_DATE, ['N'] = TT_DATE, ['t'] = TT_DATE,
+	['y'] = TT_DATE, ['Y'] = TT_DATE, ['L'] = TT_DATE, ['o'] = TT_DATE,
+	['U'] = TT_DATE, ['c'] = TT_DATE,
+	['r'] = TT_DATE | TT_TIME,
+	['H'] = TT_TIME, ['G'] = TT_TIME, ['h'] = TT_TIME, ['g'] = TT_TIME,
+	['i'] = TT_TIME, ['s'] = TT_TIME, ['u'] = TT_TIME, ['A'] = TT_TIME,
+	['a'] = TT_TIME, ['f'] = TT_TIME, ['P'] = TT_TIME, ['e'] = TT_TIME,
+	['O'] = TT_TIME, ['T'] = TT_TIME, ['Z'] = TT_TIME, ['I'] = TT_TIME,
+};
 
 /*
  * v in decimal, zero-padded to width digits: the date formats print a
@@ -1643,18 +1694,44 @@ put_num(wk_buf *b, long long v, int width)
 	wk_buf_append(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
-/* see template.h */
-int
-wk_template_format_date(wk_buf *b, const char *fmt, size_t n, long long t,
-    long usec)
+/* Django's 'f': "1", "1:30" (12-hour, minutes only when not zero). */
+static void
+fmt_f(wk_buf *b, const struct civil *c)
+{
+	int h = c->hour % 12 == 0 ? 12 : c->hour % 12;
+
+	put_num(b, h, 0);
+	if (c->minute != 0) {
+		wk_buf_putc(b, ':');
+		put_num(b, c->minute, 2);
+	}
+}
+
+/*
+ * Format tt with Django's letters.  Shown in UTC; a value without an
+ * offset is taken as UTC but prints no zone name ('e'), and a time alone
+ * prints no zone at all (Django's rule for time objects).  Returns 1 when
+ * fmt asks tt for what it lacks (a time letter on a date), else 0 or -1.
+ */
+static int
+format_time(wk_buf *b, const char *fmt, size_t n, const struct tpl_time *tt)
 {
 	struct civil cv, *c = &cv;
+	long long iso_year;
 	size_t i;
-	int h12;
+	int h12, zone = (tt->what & TT_DATE) != 0;
+	unsigned char ch;
 
-	if (t > 253402300799LL || t < -62135596800LL)
-		return -1;  /* outside years 1..9999 */
-	civil_from_epoch(t, usec, c);
+	for (i = 0; i < n; i++) {
+		ch = (unsigned char)fmt[i];
+		if (ch == '\\')
+			i++;
+		else if (ch < 128 && (fmt_needs[ch] & ~tt->what) != 0)
+			return 1;
+	}
+	if (tt->t > 253402300799LL || tt->t < -62135596800LL)
+		return 1;  /* outside years 1..9999 */
+	civil_from_epoch(tt->t, tt->usec, c);
 	h12 = c->hour % 12 == 0 ? 12 : c->hour % 12;
 	for (i = 0; i < n; i++) {
 		switch (fmt[i]) {
@@ -1668,7 +1745,11 @@ wk_template_format_date(wk_buf *b, const char *fmt, size_t n, long long t,
 		case 'l': wk_buf_puts(b, day_names[c->wday]); break;
 		case 'w': put_num(b, c->wday, 0); break;
 		case 'z': put_num(b, c->yday + 1, 0); break;
-		case 'W': put_num(b, iso_week(c), 0); break;
+		case 'W': put_num(b, iso_week(c, &iso_year), 0); break;
+		case 'o':
+			(void)iso_week(c, &iso_year);
+			put_num(b, iso_year, 0);
+			break;
 		case 'S':
 			if (c->day % 10 == 1 && c->day != 11)
 				wk_buf_puts(b, "st");
@@ -1695,7 +1776,6 @@ wk_template_format_date(wk_buf *b, const char *fmt, size_t n, long long t,
 		case 'Y': put_num(b, c->year, 4); break;
 		case 'L': wk_buf_puts(b, is_leap(c->year) ? "True" : "False");
 			break;
-		case 'o': put_num(b, c->year, 0); break;
 		case 'H': put_num(b, c->hour, 2); break;
 		case 'G': put_num(b, c->hour, 0); break;
 		case 'h': put_num(b, h12, 2); break;
@@ -1717,18 +1797,28 @@ wk_template_format_date(wk_buf *b, const char *fmt, size_t n, long long t,
 			}
 			break;
 		case 'e':
-		case 'T': wk_buf_puts(b, "UTC"); break;
-		case 'O': wk_buf_puts(b, "+0000"); break;
+			if (zone && (tt->what & TT_AWARE))
+				wk_buf_puts(b, "UTC");
+			break;
+		case 'T': if (zone) wk_buf_puts(b, "UTC"); break;
+		case 'O': if (zone) wk_buf_puts(b, "+0000"); break;
 		case 'Z':
-		case 'I': wk_buf_putc(b, '0'); break;
+		case 'I': if (zone) wk_buf_putc(b, '0'); break;
 		case 'U': put_num(b, c->epoch, 0); break;
 		case 'c':
-			wk_buf_printf(b, "%04lld-%02d-%02dT%02d:%02d:%02d",
-			    c->year, c->month, c->day, c->hour, c->minute,
+			put_num(b, c->year, 4);
+			wk_buf_putc(b, '-');
+			put_num(b, c->month, 2);
+			wk_buf_putc(b, '-');
+			put_num(b, c->day, 2);
+			if (!(tt->what & TT_TIME))
+				break;
+			wk_buf_printf(b, "T%02d:%02d:%02d", c->hour, c->minute,
 			    c->second);
 			if (c->usec != 0)
 				wk_buf_printf(b, ".%06ld", c->usec);
-			wk_buf_puts(b, "+00:00");
+			if (tt->what & TT_AWARE)
+				wk_buf_puts(b, "+00:00");
 			break;
 		case 'r':
 			wk_buf_printf(b, "%.3s, %02d %.3s %04lld %02d:%02d:%02d "
@@ -1743,27 +1833,87 @@ wk_template_format_date(wk_buf *b, const char *fmt, size_t n, long long t,
 	return b->failed ? -1 : 0;
 }
 
+/* see template.h */
+int
+wk_template_format_date(wk_buf *b, const char *fmt, size_t n, long long t,
+    long usec)
+{
+	struct tpl_time tt = { t, usec, TT_DATE | TT_TIME | TT_AWARE };
+
+	return format_time(b, fmt, n, &tt) == 0 ? 0 : -1;
+}
+
+/*
+ * Django's named formats: {{ d|date:"SHORT_DATE_FORMAT" }} means the
+ * setting's format, not those letters.  Defaults are Django's English
+ * ones; each is a settings key (settings.h) an operator may change.
+ */
+struct named_format {
+	const char *name;
+	size_t off;         /* offsetof the field in struct wk_settings */
+	const char *def;
+};
+
+#define NAMED(n, f, d) { n, offsetof(struct wk_settings, f), d }
+static const struct named_format named_formats[] = {
+	NAMED("DATETIME_FORMAT", datetime_format, "N j, Y, P"),
+	NAMED("DATE_FORMAT", date_format, "N j, Y"),
+	NAMED("MONTH_DAY_FORMAT", month_day_format, "F j"),
+	NAMED("SHORT_DATETIME_FORMAT", short_datetime_format, "m/d/Y P"),
+	NAMED("SHORT_DATE_FORMAT", short_date_format, "m/d/Y"),
+	NAMED("TIME_FORMAT", time_format, "P"),
+	NAMED("YEAR_MONTH_FORMAT", year_month_format, "F Y"),
+};
+#undef NAMED
+
+/* The format a named one stands for (settings first), or fmt itself. */
+static void
+resolve_format(const struct wk_filter_ctx *c, const char **fmt, size_t *n)
+{
+	const char *v;
+	size_t k;
+
+	/* Every name ends in "_FORMAT": one test skips the table for the
+	 * letters a template usually gives. */
+	if (*n < 11 || memcmp(*fmt + *n - 7, "_FORMAT", 7) != 0)
+		return;
+	for (k = 0; k < sizeof(named_formats) / sizeof(named_formats[0]);
+	    k++) {
+		if (strlen(named_formats[k].name) != *n ||
+		    memcmp(named_formats[k].name, *fmt, *n) != 0)
+			continue;
+		v = NULL;
+		if (c->settings != NULL)
+			memcpy(&v, (const char *)c->settings +
+			    named_formats[k].off, sizeof(v));
+		*fmt = v != NULL ? v : named_formats[k].def;
+		*n = strlen(*fmt);
+		return;
+	}
+}
+
 static int
 date_filter(const struct wk_filter_ctx *c, const struct wk_value *in,
     const struct wk_value *arg, struct wk_value *out, const char *def)
 {
 	const char *fmt = def;
 	size_t fn = strlen(def);
-	long long t;
-	long usec;
+	struct tpl_time tt;
 	wk_buf b;
+	int rc;
 
-	if (value_time(c, in, &t, &usec) != 0) {
+	if (value_time(c, in, &tt) != 0) {
 		*out = wk_val_strn("", 0);
 		return 0;
 	}
 	if (arg != NULL && text_of(c, arg, &fmt, &fn) != 0)
 		return -1;
+	resolve_format(c, &fmt, &fn);
 	wk_buf_init(&b, c->arena);
 	wk_buf_append(&b, "", 0);
-	if (wk_template_format_date(&b, fmt, fn, t, usec) != 0) {
-		if (b.failed)
-			return -1;
+	if ((rc = format_time(&b, fmt, fn, &tt)) < 0)
+		return -1;
+	if (rc > 0) {
 		*out = wk_val_strn("", 0);
 		return 0;
 	}
@@ -1774,14 +1924,14 @@ static int
 f_date(const struct wk_filter_ctx *c, const struct wk_value *in,
     const struct wk_value *arg, struct wk_value *out)
 {
-	return date_filter(c, in, arg, out, "N j, Y");
+	return date_filter(c, in, arg, out, "DATE_FORMAT");
 }
 
 static int
 f_time(const struct wk_filter_ctx *c, const struct wk_value *in,
     const struct wk_value *arg, struct wk_value *out)
 {
-	return date_filter(c, in, arg, out, "P");
+	return date_filter(c, in, arg, out, "TIME_FORMAT");
 }
 
 /* ---- the less used ones ----------------------------------------------------------------- */
@@ -2204,20 +2354,22 @@ since(const struct wk_filter_ctx *c, const struct wk_value *in,
 		{ 3600, "hour", "hours" },
 		{ 60, "minute", "minutes" },
 	};
+	struct tpl_time tt, rt;
 	long long t, ref, d, k1, k2;
-	long usec;
 	size_t i;
 	wk_buf b;
 
-	if (value_time(c, in, &t, &usec) != 0) {
+	if (value_time(c, in, &tt) != 0 || !(tt.what & TT_DATE)) {
 		*out = wk_val_strn("", 0);
 		return 0;
 	}
+	t = tt.t;
 	if (arg != NULL) {
-		if (value_time(c, arg, &ref, &usec) != 0) {
+		if (value_time(c, arg, &rt) != 0 || !(rt.what & TT_DATE)) {
 			*out = wk_val_strn("", 0);
 			return 0;
 		}
+		ref = rt.t;
 	} else
 		ref = (long long)time(NULL);
 	d = until ? t - ref : ref - t;
@@ -2265,7 +2417,7 @@ static const struct tpl_filter_def builtin_filters[] = {
 	{ "addslashes", f_addslashes, KEEP },
 	{ "capfirst", f_capfirst, KEEP },
 	{ "center", f_center, REQ | KEEP },
-	{ "cut", f_cut, REQ },
+	{ "cut", f_cut, REQ },  /* keeps safety itself */
 	{ "date", f_date, OPT },
 	{ "default", f_default, REQ },
 	{ "default_if_none", f_default_if_none, REQ },
@@ -2275,15 +2427,15 @@ static const struct tpl_filter_def builtin_filters[] = {
 	{ "escape", f_escape, 0 },
 	{ "escapejs", f_escapejs, 0 },
 	{ "escapeseq", f_escapeseq, 0 },
-	{ "filesizeformat", f_filesizeformat, 0 },
+	{ "filesizeformat", f_filesizeformat, KEEP },
 	{ "first", f_first, 0 },
-	{ "floatformat", f_floatformat, OPT },
+	{ "floatformat", f_floatformat, OPT | KEEP },
 	{ "force_escape", f_force_escape, 0 },
 	{ "get_digit", f_get_digit, REQ },
 	{ "iriencode", f_iriencode, KEEP },
 	{ "join", f_join, REQ },
 	{ "json_script", f_json_script, OPT },
-	{ "last", f_last, 0 },
+	{ "last", f_last, KEEP },
 	{ "length", f_length, 0 },
 	{ "linebreaks", f_linebreaks, 0 },
 	{ "linebreaksbr", f_linebreaksbr, 0 },
@@ -2291,12 +2443,12 @@ static const struct tpl_filter_def builtin_filters[] = {
 	{ "ljust", f_ljust, REQ | KEEP },
 	{ "lower", f_lower, KEEP },
 	{ "make_list", f_make_list, 0 },
-	{ "phone2numeric", f_phone2numeric, 0 },
+	{ "phone2numeric", f_phone2numeric, KEEP },
 	{ "pluralize", f_pluralize, OPT },
 	{ "rjust", f_rjust, REQ | KEEP },
 	{ "safe", f_safe, 0 },
 	{ "safeseq", f_safeseq, 0 },
-	{ "slice", f_slice, REQ },
+	{ "slice", f_slice, REQ | KEEP },
 	{ "slugify", f_slugify, KEEP },
 	{ "stringformat", f_stringformat, REQ | KEEP },
 	{ "striptags", f_striptags, KEEP },
@@ -2306,12 +2458,12 @@ static const struct tpl_filter_def builtin_filters[] = {
 	{ "title", f_title, KEEP },
 	{ "truncatechars", f_truncatechars, REQ | KEEP },
 	{ "truncatewords", f_truncatewords, REQ | KEEP },
-	{ "upper", f_upper, KEEP },
+	{ "upper", f_upper, 0 },  /* Django: &amp; -> &AMP; */
 	{ "urlencode", f_urlencode, OPT },
 	{ "urlize", f_urlize, 0 },
 	{ "urlizetrunc", f_urlizetrunc, REQ },
 	{ "wordcount", f_wordcount, 0 },
-	{ "wordwrap", f_wordwrap, REQ },
+	{ "wordwrap", f_wordwrap, REQ | KEEP },
 	{ "yesno", f_yesno, OPT },
 };
 

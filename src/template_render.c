@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "wick/request.h"
+
 #include "template_int.h"
 
 static int render_nodes(struct tpl_render *r, const struct tpl_node *n);
@@ -138,6 +140,7 @@ eval(struct tpl_render *r, const struct tpl_expr *e, int none_if_missing,
 		    wk_val_strn("", 0);
 	fc.arena = r->a;
 	fc.autoescape = r->autoescape;
+	fc.settings = r->env->req != NULL ? r->env->req->settings : NULL;
 	for (k = 0; k < e->nfilters; k++) {
 		f = &e->filters[k];
 		def = f->def;

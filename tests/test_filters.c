@@ -73,6 +73,7 @@ ctx(void)
 	wk_map_set(&arena, m, "s", wk_val_str("hello world"));
 	wk_map_set(&arena, m, "u", wk_val_str("h\xc3\xa9llo w\xc3\xb6rld"));
 	wk_map_set(&arena, m, "html", wk_val_safe("<i>x</i>"));
+	wk_map_set(&arena, m, "amp", wk_val_safe("&amp;amp;"));
 	wk_map_set(&arena, m, "lt", wk_val_str("a<b"));
 	wk_map_set(&arena, m, "none", wk_val_null());
 	wk_map_set(&arena, m, "t", wk_val_bool(1));
@@ -158,7 +159,9 @@ test_filter_table(void **state)
 		    "H\xc3\xa9LLO W\xc3\xb6RLD Hello world abc" },
 		{ "{{ title|title }}", "They&#x27;re Bill&#x27;s 1st "
 		    "Mixed-Case" },
-		{ "{{ html|upper }}", "<I>X</I>" },
+		/* upper is not is_safe in Django: "&amp;" would become the
+		 * entity-less "&AMP;". */
+		{ "{{ html|upper }}", "&lt;I&gt;X&lt;/I&gt;" },
 		{ "{{ ' Hello, World -- x_y '|slugify }}", "hello-world-x_y" },
 		/* truncation */
 		{ "{{ s|truncatechars:5 }}|{{ s|truncatechars:11 }}|"
@@ -218,10 +221,10 @@ test_filter_table(void **state)
 		{ "{{ js|escapejs }}", "\\u0027\\u0022\\u003C\\u003E\\u0026"
 		    "\\u003D\\u002D\\u003B\\u0060\\u005C\\u000A\\u2028" },
 		{ "{{ d|json_script:'x\"y' }}", "<script id=\"x&quot;y\" "
-		    "type=\"application/json\">{\"k\":\"v\",\"n\":null}"
+		    "type=\"application/json\">{\"k\": \"v\", \"n\": null}"
 		    "</script>" },
 		{ "{{ l|json_script }}", "<script type=\"application/json\">"
-		    "[\"a\\u003C\",2,\"\\u003Cb\\u003E\",\"d\"]</script>" },
+		    "[\"a\\u003C\", 2, \"\\u003Cb\\u003E\", \"d\"]</script>" },
 		{ "{{ '</script>'|json_script:'i' }}", "<script id=\"i\" type="
 		    "\"application/json\">\"\\u003C/script\\u003E\"</script>" },
 		{ "{{ 'a<b'|cut:'<' }}{{ s|cut:'o' }}", "abhell wrld" },
@@ -273,8 +276,38 @@ test_filter_table(void **state)
 		    "14 02" },
 		{ "{{ noon|time }} {{ mid|time }} {{ pm|time }}",
 		    "noon midnight 1:30 p.m." },
-		{ "{{ pm|date:'u' }}|{{ pm|date:'c' }}", "250000|"
-		    "2024-07-04T13:30:05.250000+00:00" },
+		/* A value without an offset is naive: no offset in 'c'. */
+		{ "{{ pm|date:'u' }}|{{ pm|date:'c' }}|{{ iso|date:'c' }}|"
+		    "{{ day|date:'c' }}", "250000|2024-07-04T13:30:05.250000|"
+		    "2024-03-05T14:07:09+00:00|2001-01-01" },
+		/* 'o' is the ISO week's year (Django's date04, date05). */
+		{ "{{ '2008-12-29'|date:'o' }} {{ '2010-01-03'|date:'o' }} "
+		    "{{ '2024-06-01'|date:'o W' }}", "2009 2009 2024 22" },
+		/* 'e' is empty for a naive value (date07), UTC for an aware one;
+		 * a time alone prints no zone at all (time03, time04). */
+		{ "[{{ pm|date:'e' }}][{{ iso|date:'e' }}][{{ ts|date:'e' }}]"
+		    "[{{ pm|date:'O T Z' }}]", "[][UTC][UTC][+0000 UTC 0]" },
+		/* Times alone (time00, date08, date09); a date letter on a time
+		 * or a time letter on a date shows nothing (time05). */
+		{ "{{ '16:25'|time }}|{{ '00:01'|date:'H:i' }}|{{ '00:00'|date:'H:i' }}"
+		    "|{{ '04:00'|time:'P:e:O:T:Z' }}|{{ '13:00:00'|time:'h' }}|"
+		    "{{ '00:00:00.5'|time:'h u' }}", "4:25 p.m.|00:01|00:00|"
+		    "4 a.m.::::|01|12 500000" },
+		{ "[{{ '16:25'|date:'Y' }}][{{ day|time }}][{{ day|time:'H' }}]"
+		    "[{{ '16:25'|date }}][{{ '25:00'|time }}][{{ '1:00'|time }}]"
+		    "[{{ day|timesince:iso }}][{{ '16:25'|timesince:iso }}]",
+		    "[][][][][][][23\xc2\xa0years, 2\xc2\xa0months][]" },
+		/* Named formats, with Django's English defaults (no request
+		 * here, so no settings). */
+		{ "{{ iso|date:'DATE_FORMAT' }}|{{ iso|date:'DATETIME_FORMAT' }}|"
+		    "{{ iso|date:'SHORT_DATE_FORMAT' }}|"
+		    "{{ iso|date:'SHORT_DATETIME_FORMAT' }}|"
+		    "{{ iso|date:'TIME_FORMAT' }}|{{ iso|time:'TIME_FORMAT' }}|"
+		    "{{ iso|date:'MONTH_DAY_FORMAT' }}|"
+		    "{{ iso|date:'YEAR_MONTH_FORMAT' }}|{{ iso|date:'NO_FORMAT' }}",
+		    "March 5, 2024|March 5, 2024, 2:07 p.m.|03/05/2024|"
+		    "03/05/2024 2:07 p.m.|2:07 p.m.|2:07 p.m.|March 5|March 2024|"
+		    "March+0000_March+0000RMarPMUTC" },
 		{ "{{ iso|date:'r' }}|{{ iso|date:'U O T e Z I' }}",
 		    "Tue, 05 Mar 2024 14:07:09 +0000|1709647629 +0000 UTC UTC 0 0" },
 		{ "{{ off|date:'H:i' }}", "23:00" },
@@ -315,8 +348,10 @@ test_safety_propagation(void **state)
 	    "{{ html|wordcount }}", c), "<i>x</i><i\xe2\x80\xa6" "1");
 	assert_string_equal(render("{{ lt|lower }}{{ lt|first }}"
 	    " {{ lt|urlencode }}", c), "a&lt;ba a%3Cb");
-	assert_string_equal(render("{{ html|cut:'x' }}", c),
-	    "&lt;i&gt;&lt;/i&gt;");
+	/* Django's cut keeps safety unless it cut ';' (an entity's end). */
+	assert_string_equal(render("{{ html|cut:'x' }}", c), "<i></i>");
+	assert_string_equal(render("{{ amp|cut:';' }}|{{ amp|cut:'' }}", c),
+	    "&amp;ampamp|&amp;amp;");
 }
 
 static void
