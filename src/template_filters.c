@@ -25,6 +25,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "wick/random.h"
 #include "wick/settings.h"
 
 #include "template_int.h"
@@ -2405,6 +2406,400 @@ f_timeuntil(const struct wk_filter_ctx *c, const struct wk_value *in,
 	return since(c, in, arg, out, 1);
 }
 
+/* ---- lists as HTML, random, pprint ---------------------------------------------------- */
+
+#define UL_MAX_DEPTH 100   /* deeper lists are shown as text */
+
+/*
+ * unordered_list: Django's nested-list convention, where a list that
+ * follows an item holds that item's children:
+ * ['States', ['Kansas', ['Lawrence']]].  Items are escaped unless safe
+ * (or autoescape is off); no outer <ul>, tabs for indentation as Django.
+ */
+static int
+ul_items(const struct wk_filter_ctx *c, wk_buf *b, const struct wk_value *l,
+    int depth)
+{
+	struct wk_value item, next;
+	size_t i, n, k;
+	const char *p;
+	size_t pn;
+	int rc, first = 1, has_next;
+
+	if (wk_value_len(l, &n) != 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if ((rc = wk_value_item(l, i, c->arena, &item)) < 0)
+			return -1;
+		if (rc > 0)
+			continue;
+		has_next = 0;
+		if (i + 1 < n) {
+			if ((rc = wk_value_item(l, i + 1, c->arena, &next)) < 0)
+				return -1;
+			has_next = rc == 0 && next.kind == WK_VAL_LIST;
+		}
+		if (!first)
+			wk_buf_putc(b, '\n');
+		first = 0;
+		for (k = 0; k < (size_t)depth; k++)
+			wk_buf_putc(b, '\t');
+		wk_buf_append(b, "<li>", 4);
+		if (text_of(c, &item, &p, &pn) != 0)
+			return -1;
+		put_maybe_escaped(b, must_escape(c, &item), p, pn);
+		if (has_next) {
+			i++;  /* the children are consumed with their parent */
+			if (next.u.list->len > 0 && depth < UL_MAX_DEPTH) {
+				wk_buf_putc(b, '\n');
+				for (k = 0; k < (size_t)depth; k++)
+					wk_buf_putc(b, '\t');
+				wk_buf_append(b, "<ul>\n", 5);
+				if (ul_items(c, b, &next, depth + 1) != 0)
+					return -1;
+				wk_buf_putc(b, '\n');
+				for (k = 0; k < (size_t)depth; k++)
+					wk_buf_putc(b, '\t');
+				wk_buf_append(b, "</ul>\n", 6);
+				for (k = 0; k < (size_t)depth; k++)
+					wk_buf_putc(b, '\t');
+			}
+		}
+		wk_buf_append(b, "</li>", 5);
+	}
+	return b->failed ? -1 : 0;
+}
+
+static int
+f_unordered_list(const struct wk_filter_ctx *c, const struct wk_value *in,
+    const struct wk_value *arg, struct wk_value *out)
+{
+	struct wk_value l = *in;
+	wk_buf b;
+	int rc;
+
+	(void)arg;
+	/* Django iterates whatever it gets: a text gives one item per
+	 * character (make_list's split). */
+	if (wk_val_is_str(in) && f_make_list(c, in, NULL, &l) != 0)
+		return -1;
+	wk_buf_init(&b, c->arena);
+	wk_buf_append(&b, "", 0);
+	if ((rc = ul_items(c, &b, &l, 1)) != 0)
+		return rc;
+	return from_buf(&b, 1, out);
+}
+
+/* random: one item, chosen with the OS's randomness (random.h); the item
+ * keeps its own safety.  An empty sequence gives "". */
+static int
+f_random(const struct wk_filter_ctx *c, const struct wk_value *in,
+    const struct wk_value *arg, struct wk_value *out)
+{
+	uint64_t r;
+	size_t n;
+	int rc;
+
+	(void)arg;
+	if (wk_value_len(in, &n) != 0 || n == 0) {
+		*out = wk_val_strn("", 0);
+		return 0;
+	}
+	if (wk_random_bytes(&r, sizeof(r)) != 0)
+		return -1;
+	/* The modulo bias of 64 random bits over a list's length is below
+	 * 2^-40: nothing a template can notice. */
+	r %= n;
+	if (wk_val_is_str(in)) {
+		*out = nth_char(in->u.s.p, in->u.s.n, (size_t)r);
+		return 0;
+	}
+	rc = wk_value_item(in, (size_t)r, c->arena, out);
+	if (rc > 0)
+		*out = wk_val_strn("", 0);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Python's repr of a text: single quotes unless only double quotes
+ * avoid escaping, backslash escapes for controls. */
+static void
+repr_str(wk_buf *b, const char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char q = memchr(p, '\'', n) != NULL && memchr(p, '"', n) == NULL ?
+	    '"' : '\'';
+	size_t i;
+
+	wk_buf_putc(b, q);
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)p[i];
+
+		if (ch == '\\' || ch == (unsigned char)q) {
+			wk_buf_putc(b, '\\');
+			wk_buf_putc(b, (char)ch);
+		} else if (ch == '\n')
+			wk_buf_append(b, "\\n", 2);
+		else if (ch == '\r')
+			wk_buf_append(b, "\\r", 2);
+		else if (ch == '\t')
+			wk_buf_append(b, "\\t", 2);
+		else if (ch < 0x20 || ch == 0x7f) {
+			wk_buf_append(b, "\\x", 2);
+			wk_buf_putc(b, hex[ch >> 4]);
+			wk_buf_putc(b, hex[ch & 15]);
+		} else
+			wk_buf_putc(b, (char)ch);
+	}
+	wk_buf_putc(b, q);
+}
+
+/* pprint's repr of any value: texts quoted, lists and maps recursively. */
+static int
+repr_value(wk_buf *b, const struct wk_value *v, wk_arena *a, int depth)
+{
+	struct wk_value item;
+	size_t i, n;
+	int rc;
+
+	if (depth > JSON_MAX_DEPTH)
+		return wk_buf_puts(b, "[...]");
+	switch (v->kind) {
+	case WK_VAL_STR:
+	case WK_VAL_SAFE:
+		repr_str(b, v->u.s.p, v->u.s.n);
+		return b->failed ? -1 : 0;
+	case WK_VAL_MAP:
+		wk_buf_putc(b, '{');
+		for (i = 0; i < v->u.map->len; i++) {
+			if (i > 0)
+				wk_buf_append(b, ", ", 2);
+			repr_str(b, v->u.map->items[i].key,
+			    v->u.map->items[i].keylen);
+			wk_buf_append(b, ": ", 2);
+			if (repr_value(b, &v->u.map->items[i].value, a,
+			    depth + 1) != 0)
+				return -1;
+		}
+		return wk_buf_putc(b, '}');
+	case WK_VAL_LIST:
+		wk_buf_putc(b, '[');
+		for (i = 0; wk_value_len(v, &n) == 0 && i < n; i++) {
+			if (i > 0)
+				wk_buf_append(b, ", ", 2);
+			if ((rc = wk_value_item(v, i, a, &item)) < 0)
+				return -1;
+			if (rc > 0)
+				item = wk_val_null();
+			if (repr_value(b, &item, a, depth + 1) != 0)
+				return -1;
+		}
+		return wk_buf_putc(b, ']');
+	default:
+		return wk_value_write(v, b);
+	}
+}
+
+static int
+f_pprint(const struct wk_filter_ctx *c, const struct wk_value *in,
+    const struct wk_value *arg, struct wk_value *out)
+{
+	wk_buf b;
+
+	(void)arg;
+	wk_buf_init(&b, c->arena);
+	wk_buf_append(&b, "", 0);
+	if (repr_value(&b, in, c->arena, 0) != 0)
+		return -1;
+	return from_buf(&b, 0, out);
+}
+
+/* ---- HTML-aware truncation --------------------------------------------------------------- */
+
+/* Elements HTML 4 never closes: they open nothing to close later. */
+static const char *const html4_singlets[] = { "area", "base", "br", "col",
+	"hr", "img", "input", "link", "param" };
+
+/* An element left open at the cut: its name in the input. */
+struct open_tag {
+	const char *p;
+	size_t n;
+};
+
+/*
+ * Read the tag t[0..n) ("<a href=x>", '<' to the first '>') as Django's
+ * re_tag does: a name of non-spaces after an optional '/', then either
+ * nothing, " /" (self-closing) or a space and attributes.  Returns 0 and
+ * sets *name, *closing, *self_closing; -1 when it is not a tag ("< a>").
+ */
+static int
+read_tag(const char *t, size_t n, const char **name, size_t *nn,
+    int *closing, int *self_closing)
+{
+	size_t i = 1, end = n - 1, k;
+
+	*closing = 0;
+	*self_closing = 0;
+	if (i < end && t[i] == '/' && i + 1 < end &&
+	    !isspace((unsigned char)t[i + 1])) {
+		*closing = 1;
+		i++;
+	}
+	if (i >= end || isspace((unsigned char)t[i]))
+		return -1;
+	*name = t + i;
+	while (i < end && !isspace((unsigned char)t[i]))
+		i++;
+	*nn = (size_t)(t + i - *name);
+	if (i == end) {
+		/* "<br/>": the shortest name that leaves "/>" */
+		if (*nn > 1 && (*name)[*nn - 1] == '/') {
+			(*nn)--;
+			*self_closing = 1;
+		}
+		return 0;
+	}
+	for (k = i; k < end && isspace((unsigned char)t[k]); k++)
+		;
+	if (k + 1 == end && t[k] == '/')
+		*self_closing = 1;
+	return 0;
+}
+
+static int
+is_singlet(const char *p, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(html4_singlets) / sizeof(html4_singlets[0]);
+	    k++)
+		if (strlen(html4_singlets[k]) == n &&
+		    strncasecmp(html4_singlets[k], p, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * truncatechars_html / truncatewords_html: count characters (or words)
+ * outside tags; at the limit cut, add the ellipsis and close the elements
+ * still open, most recent first (a closing tag only closes the element
+ * opened last, as Django, so misnested input costs no search).  Linear:
+ * the next '>' is found once per '>' passed, as in striptags.
+ */
+static int
+truncate_html(const struct wk_filter_ctx *c, const struct wk_value *in,
+    const struct wk_value *arg, struct wk_value *out, int words)
+{
+	const char *p, *gt = NULL, *name;
+	size_t n, i = 0, end_text = 0, nopen = 0, capopen = 0, nn, k;
+	long long max, count = 0, cut_at;
+	struct open_tag *open = NULL, *grown;
+	int ok, gt_known = 0, closing, self_closing, is_word;
+	wk_buf b;
+
+	max = int_arg(arg, 0, &ok);
+	if (!ok) {
+		*out = *in;
+		return 0;
+	}
+	if (text_of(c, in, &p, &n) != 0)
+		return -1;
+	if (words && max <= 0) {
+		*out = wk_val_strn("", 0);
+		return 0;
+	}
+	/* Where the text ends: the ellipsis takes one of the characters;
+	 * " …" follows the last word. */
+	cut_at = words ? max : max - 1;
+	while (count <= max && i < n) {
+		size_t start = i;
+
+		if (p[i] == '<') {
+			if (!gt_known || (gt != NULL && gt < p + i)) {
+				gt = memchr(p + i, '>', n - i);
+				gt_known = 1;
+			}
+		}
+		if (p[i] == '<' && gt != NULL && (words || gt > p + i + 1)) {
+			/* A tag, or Django's skipped "<>" between words. */
+			i = (size_t)(gt - p) + 1;
+			is_word = 0;
+		} else if (words) {
+			if (isspace((unsigned char)p[i]) || p[i] == '<' ||
+			    p[i] == '>') {
+				i++;
+				continue;
+			}
+			while (i < n && !isspace((unsigned char)p[i]) &&
+			    p[i] != '<' && p[i] != '>')
+				i++;
+			is_word = 1;
+		} else {
+			i += wk_utf8_next(p + i, n - i);
+			is_word = 1;
+		}
+		if (is_word) {
+			if (++count == cut_at)
+				end_text = i;
+			continue;
+		}
+		if (count >= cut_at || read_tag(p + start, i - start, &name,
+		    &nn, &closing, &self_closing) != 0)
+			continue;
+		if (self_closing || is_singlet(name, nn))
+			continue;
+		if (closing) {
+			if (nopen > 0 && open[nopen - 1].n == nn &&
+			    strncasecmp(open[nopen - 1].p, name, nn) == 0)
+				nopen--;
+			continue;
+		}
+		if (nopen == capopen) {
+			capopen = capopen ? capopen * 2 : 8;
+			grown = wk_arena_alloc(c->arena, capopen * sizeof(*open));
+			if (grown == NULL)
+				return -1;
+			if (nopen > 0)
+				memcpy(grown, open, nopen * sizeof(*open));
+			open = grown;
+		}
+		open[nopen].p = name;
+		open[nopen].n = nn;
+		nopen++;
+	}
+	if (count <= max) {
+		*out = wk_val_strn(p, n);
+		return 0;
+	}
+	wk_buf_init(&b, c->arena);
+	wk_buf_append(&b, p, end_text);
+	if (words)
+		wk_buf_putc(&b, ' ');
+	wk_buf_append(&b, ellipsis, sizeof(ellipsis) - 1);
+	while (nopen > 0) {
+		nopen--;
+		wk_buf_append(&b, "</", 2);
+		for (k = 0; k < open[nopen].n; k++)
+			wk_buf_putc(&b, (char)tolower(
+			    (unsigned char)open[nopen].p[k]));
+		wk_buf_putc(&b, '>');
+	}
+	return from_buf(&b, 0, out);
+}
+
+static int
+f_truncatechars_html(const struct wk_filter_ctx *c, const struct wk_value *in,
+    const struct wk_value *arg, struct wk_value *out)
+{
+	return truncate_html(c, in, arg, out, 0);
+}
+
+static int
+f_truncatewords_html(const struct wk_filter_ctx *c, const struct wk_value *in,
+    const struct wk_value *arg, struct wk_value *out)
+{
+	return truncate_html(c, in, arg, out, 1);
+}
+
 /* ---- the table -------------------------------------------------------------------------- */
 
 #define OPT WK_FILTER_ARG_OPTIONAL
@@ -2445,6 +2840,8 @@ static const struct tpl_filter_def builtin_filters[] = {
 	{ "make_list", f_make_list, 0 },
 	{ "phone2numeric", f_phone2numeric, KEEP },
 	{ "pluralize", f_pluralize, OPT },
+	{ "pprint", f_pprint, KEEP },
+	{ "random", f_random, 0 },  /* the item keeps its own safety */
 	{ "rjust", f_rjust, REQ | KEEP },
 	{ "safe", f_safe, 0 },
 	{ "safeseq", f_safeseq, 0 },
@@ -2457,7 +2854,10 @@ static const struct tpl_filter_def builtin_filters[] = {
 	{ "timeuntil", f_timeuntil, OPT },
 	{ "title", f_title, KEEP },
 	{ "truncatechars", f_truncatechars, REQ | KEEP },
+	{ "truncatechars_html", f_truncatechars_html, REQ | KEEP },
 	{ "truncatewords", f_truncatewords, REQ | KEEP },
+	{ "truncatewords_html", f_truncatewords_html, REQ | KEEP },
+	{ "unordered_list", f_unordered_list, 0 },
 	{ "upper", f_upper, 0 },  /* Django: &amp; -> &AMP; */
 	{ "urlencode", f_urlencode, OPT },
 	{ "urlize", f_urlize, 0 },

@@ -354,6 +354,201 @@ test_safety_propagation(void **state)
 	    "&amp;ampamp|&amp;amp;");
 }
 
+/* A list from a compact spec: "a", "[", "]" build nesting; "!x" is a safe
+ * string x. */
+static struct wk_value
+nested(const char *const *spec, size_t *k)
+{
+	struct wk_list *l = wk_list_new(&arena);
+
+	while (spec[*k] != NULL && strcmp(spec[*k], "]") != 0) {
+		const char *w = spec[(*k)++];
+
+		if (strcmp(w, "[") == 0) {
+			wk_list_push(&arena, l, nested(spec, k));
+			(*k)++;  /* the "]" */
+		} else if (w[0] == '!')
+			wk_list_push(&arena, l, wk_val_safe(w + 1));
+		else
+			wk_list_push(&arena, l, wk_val_str(w));
+	}
+	return wk_val_list(l);
+}
+
+static struct wk_value
+nest(const char *const *spec)
+{
+	size_t k = 0;
+
+	return nested(spec, &k);
+}
+
+/* The five filters Wick lacked, against Django's own test cases. */
+static void
+test_new_filters(void **state)
+{
+	static const char *const x_y[] = { "x>", "[", "<y", "]", NULL };
+	static const char *const x_sy[] = { "x>", "[", "!<y", "]", NULL };
+	static const char *const states[] = { "States", "[", "Kansas", "[",
+	    "Lawrence", "Topeka", "]", "Illinois", "]", NULL };
+	static const char *const flat[] = { "item 1", "item 2", "[",
+	    "item 2.1", "]", NULL };
+	static const char *const empty_kids[] = { "a", "[", "]", "b", NULL };
+	static const char *const amps[] = { "a&b", "a&b", NULL };
+	static const char *const samps[] = { "!a&b", "!a&b", NULL };
+	static const struct { const char *src, *want; } rows[] = {
+		/* unordered_list01..05 and the function tests */
+		{ "{{ a|unordered_list }}", "\t<li>x&gt;\n\t<ul>\n\t\t<li>&lt;y"
+		    "</li>\n\t</ul>\n\t</li>" },
+		{ "{% autoescape off %}{{ a|unordered_list }}{% endautoescape %}",
+		    "\t<li>x>\n\t<ul>\n\t\t<li><y</li>\n\t</ul>\n\t</li>" },
+		{ "{{ sa|unordered_list }}", "\t<li>x&gt;\n\t<ul>\n\t\t<li><y"
+		    "</li>\n\t</ul>\n\t</li>" },
+		{ "{{ st|unordered_list }}", "\t<li>States\n\t<ul>\n\t\t<li>Kansas"
+		    "\n\t\t<ul>\n\t\t\t<li>Lawrence</li>\n\t\t\t<li>Topeka</li>\n"
+		    "\t\t</ul>\n\t\t</li>\n\t\t<li>Illinois</li>\n\t</ul>\n\t</li>" },
+		{ "{{ fl|unordered_list }}", "\t<li>item 1</li>\n\t<li>item 2\n"
+		    "\t<ul>\n\t\t<li>item 2.1</li>\n\t</ul>\n\t</li>" },
+		{ "{{ ek|unordered_list }}", "\t<li>a</li>\n\t<li>b</li>" },
+		{ "[{{ none|unordered_list }}][{{ 'ab'|unordered_list }}]",
+		    "[][\t<li>a</li>\n\t<li>b</li>]" },
+		/* random01, random02 (every item alike, so the answer is known) */
+		{ "{{ am|random }} {{ sam|random }}", "a&amp;b a&b" },
+		{ "{% autoescape off %}{{ am|random }} {{ sam|random }}"
+		    "{% endautoescape %}", "a&b a&b" },
+		{ "[{{ e|random }}][{{ none|random }}][{{ 'x'|random }}]",
+		    "[][][x]" },
+		/* pprint: Python's repr */
+		{ "{{ st|pprint }}", "[&#x27;States&#x27;, [&#x27;Kansas&#x27;, "
+		    "[&#x27;Lawrence&#x27;, &#x27;Topeka&#x27;], "
+		    "&#x27;Illinois&#x27;]]" },
+		{ "{% autoescape off %}{{ \"it's\"|pprint }} {{ none|pprint }} "
+		    "{{ 3|pprint }} {{ 'a\\\\b'|pprint }}{% endautoescape %}",
+		    "\"it's\" None 3 'a\\\\b'" },
+		/* truncatechars_html */
+		{ "{{ h|truncatechars_html:0 }}", "\xe2\x80\xa6" },
+		{ "{{ h|truncatechars_html:4 }}", "<p>one\xe2\x80\xa6</p>" },
+		{ "{{ h|truncatechars_html:9 }}",
+		    "<p>one <a href=\"#\">two \xe2\x80\xa6</a></p>" },
+		{ "{{ h|truncatechars_html:100 }}", "<p>one <a href=\"#\">two - "
+		    "three <br>four</a> five</p>" },
+		{ "{{ '<b>\xc3\x85ngstr\xc3\xb6m</b> was here'|"
+		    "truncatechars_html:3 }}", "<b>\xc3\x85n\xe2\x80\xa6</b>" },
+		{ "{{ 'a<b>b</b>c'|truncatechars_html:3 }}", "a<b>b</b>c" },
+		{ "{{ h|truncatechars_html:'a' }}", "<p>one <a href=\"#\">two - "
+		    "three <br>four</a> five</p>" },
+		/* truncatewords_html */
+		{ "[{{ h|truncatewords_html:0 }}]", "[]" },
+		{ "{{ h|truncatewords_html:2 }}",
+		    "<p>one <a href=\"#\">two \xe2\x80\xa6</a></p>" },
+		{ "{{ h|truncatewords_html:4 }}",
+		    "<p>one <a href=\"#\">two - three \xe2\x80\xa6</a></p>" },
+		{ "{{ h|truncatewords_html:5 }}", "<p>one <a href=\"#\">two - "
+		    "three <br>four \xe2\x80\xa6</a></p>" },
+		{ "{{ h|truncatewords_html:100 }}", "<p>one <a href=\"#\">two - "
+		    "three <br>four</a> five</p>" },
+		{ "{{ '\xc3\x85ngstr\xc3\xb6m was here'|truncatewords_html:1 }}",
+		    "\xc3\x85ngstr\xc3\xb6m \xe2\x80\xa6" },
+		{ "{{ '<i>Buenos d&iacute;as! &#x00bf;C&oacute;mo "
+		    "est&aacute;?</i>'|truncatewords_html:3 }}", "<i>Buenos "
+		    "d&iacute;as! &#x00bf;C&oacute;mo \xe2\x80\xa6</i>" },
+		{ "{{ '<p>string</p>'|truncatewords_html:'a' }}",
+		    "<p>string</p>" },
+		/* self-closing, singlets, misnested and upper-case tags */
+		{ "{{ '<DIV><img src=x><br/><i/><b>x y</i> z w'|"
+		    "truncatewords_html:2 }}",
+		    "<DIV><img src=x><br/><i/><b>x y \xe2\x80\xa6</b></div>" },
+		/* an unclosed '<' is text (chars) or skipped (words) */
+		{ "{{ '<<<a b c'|truncatechars_html:3 }}|"
+		    "{{ '<<<a b c'|truncatewords_html:1 }}",
+		    "<<\xe2\x80\xa6|<<<a \xe2\x80\xa6" },
+		/* an unsafe input is escaped after the cut */
+		{ "{{ hu|truncatewords_html:1 }}",
+		    "&lt;b&gt;x \xe2\x80\xa6&lt;/b&gt;" },
+	};
+	struct wk_map *c = wk_map_new(&arena);
+	const char *got;
+	size_t k;
+	int bad = 0;
+
+	(void)state;
+	wk_map_set(&arena, c, "a", nest(x_y));
+	wk_map_set(&arena, c, "sa", nest(x_sy));
+	wk_map_set(&arena, c, "st", nest(states));
+	wk_map_set(&arena, c, "fl", nest(flat));
+	wk_map_set(&arena, c, "ek", nest(empty_kids));
+	wk_map_set(&arena, c, "am", nest(amps));
+	wk_map_set(&arena, c, "sam", nest(samps));
+	wk_map_set(&arena, c, "e", wk_val_list(wk_list_new(&arena)));
+	wk_map_set(&arena, c, "none", wk_val_null());
+	wk_map_set(&arena, c, "h", wk_val_safe("<p>one <a href=\"#\">two - "
+	    "three <br>four</a> five</p>"));
+	wk_map_set(&arena, c, "hu", wk_val_str("<b>x y</b>"));
+	for (k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
+		got = render(rows[k].src, c);
+		if (strcmp(got, rows[k].want) != 0) {
+			print_error("ERROR: %s\n  got:  '%s'\n  want: '%s'\n",
+			    rows[k].src, got, rows[k].want);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
+/* random picks every item of a list, and only those. */
+static void
+test_random_spread(void **state)
+{
+	struct wk_map *c = wk_map_new(&arena);
+	struct wk_list *l = wk_list_new(&arena);
+	int seen[3] = { 0, 0, 0 }, k;
+	const char *got;
+
+	(void)state;
+	wk_list_push(&arena, l, wk_val_int(0));
+	wk_list_push(&arena, l, wk_val_int(1));
+	wk_list_push(&arena, l, wk_val_int(2));
+	wk_map_set(&arena, c, "l", wk_val_list(l));
+	for (k = 0; k < 200; k++) {
+		got = render("{{ l|random }}", c);
+		assert_true(got[0] >= '0' && got[0] <= '2' && got[1] == '\0');
+		seen[got[0] - '0'] = 1;
+	}
+	assert_true(seen[0] && seen[1] && seen[2]);
+}
+
+/* Hostile input stays linear and bounded: deep lists, many tags. */
+static void
+test_new_filters_bounded(void **state)
+{
+	struct wk_map *c = wk_map_new(&arena);
+	struct wk_value v = wk_val_str("x");
+	struct wk_list *l;
+	wk_buf b;
+	const char *got;
+	int k;
+
+	(void)state;
+	for (k = 0; k < 500; k++) {
+		l = wk_list_new(&arena);
+		wk_list_push(&arena, l, wk_val_str("i"));
+		wk_list_push(&arena, l, v);
+		v = wk_val_list(l);
+	}
+	wk_map_set(&arena, c, "deep", v);
+	got = render("{{ deep|unordered_list }}", c);
+	assert_non_null(strstr(got, "<li>"));
+	wk_buf_init(&b, &arena);
+	for (k = 0; k < 20000; k++)
+		wk_buf_puts(&b, "<b>");
+	wk_buf_puts(&b, "word word");
+	wk_map_set(&arena, c, "tags", wk_val_safen(wk_buf_cstr(&b), b.len));
+	got = render("{{ tags|truncatewords_html:1 }}", c);
+	assert_int_equal(strlen(got), 20000 * 3 + 4 + 4 + 20000 * 4);
+	got = render("{{ tags|truncatechars_html:2 }}", c);
+	assert_int_equal(strlen(got), 20000 * 3 + 1 + 3 + 20000 * 4);
+}
+
 static void
 test_format_date_api(void **state)
 {
@@ -408,6 +603,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_stringformat_nul, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_format_date_api, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_new_filters, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_random_spread, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_new_filters_bounded, setup,
 		    teardown),
 	};
 
