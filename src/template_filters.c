@@ -1138,6 +1138,53 @@ looks_like_domain(const char *p, size_t n)
 	return 0;
 }
 
+/* The entities escape() writes, and numeric ones: what a link's text may
+ * carry that its target must not. */
+static const struct { const char *ent; size_t n; char ch; } html_entities[] = {
+	{ "&amp;", 5, '&' }, { "&lt;", 4, '<' }, { "&gt;", 4, '>' },
+	{ "&quot;", 6, '"' }, { "&#x27;", 6, '\'' }, { "&#39;", 5, '\'' },
+	{ "&apos;", 6, '\'' },
+};
+
+/* Decode HTML's entities in p[0..n) into b (others stay as written). */
+static void
+html_unescape(wk_buf *b, const char *p, size_t n)
+{
+	size_t i = 0, k;
+
+	while (i < n) {
+		if (p[i] == '&') {
+			for (k = 0; k < sizeof(html_entities) /
+			    sizeof(html_entities[0]); k++)
+				if (n - i >= html_entities[k].n &&
+				    strncasecmp(p + i, html_entities[k].ent,
+				    html_entities[k].n) == 0)
+					break;
+			if (k < sizeof(html_entities) / sizeof(html_entities[0])) {
+				wk_buf_putc(b, html_entities[k].ch);
+				i += html_entities[k].n;
+				continue;
+			}
+		}
+		wk_buf_putc(b, p[i++]);
+	}
+}
+
+/* Does p[0..n) end with one of those entities?  Its ';' is not the
+ * sentence's punctuation (Django trims on the decoded text). */
+static int
+ends_in_entity(const char *p, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(html_entities) / sizeof(html_entities[0]); k++)
+		if (n >= html_entities[k].n && strncasecmp(p + n -
+		    html_entities[k].n, html_entities[k].ent,
+		    html_entities[k].n) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 urlize_word(wk_buf *b, int esc, const char *w, size_t n, long long trunc)
 {
@@ -1149,7 +1196,8 @@ urlize_word(wk_buf *b, int esc, const char *w, size_t n, long long trunc)
 
 	while (lead < n && strchr(lead_set, w[lead]) != NULL)
 		lead++;
-	while (trail < n - lead && strchr(trail_set, w[n - 1 - trail]) != NULL)
+	while (trail < n - lead && strchr(trail_set, w[n - 1 - trail]) != NULL &&
+	    !ends_in_entity(w + lead, n - lead - trail))
 		trail++;
 	m = w + lead;
 	mn = n - lead - trail;
@@ -1173,11 +1221,18 @@ urlize_word(wk_buf *b, int esc, const char *w, size_t n, long long trunc)
 	wk_buf_append(b, "<a href=\"", 9);
 	wk_buf_puts(b, scheme);
 	{
-		/* Percent-encode what a URL may not hold, then escape &. */
-		wk_buf q;
+		/* As Django: the link's text may hold entities ("&amp;",
+		 * "&lt;"), so decode them, percent-encode what a URL may not
+		 * hold ('<' is %3C), then escape '&' once for the attribute. */
+		wk_buf u, q;
 
+		wk_buf_init(&u, b->arena);
 		wk_buf_init(&q, b->arena);
-		url_quote(&q, m, mn, "/:?#[]@!$&()*+,;=%");
+		wk_buf_append(&u, "", 0);
+		html_unescape(&u, m, mn);
+		url_quote(&q, wk_buf_cstr(&u), u.len, "/:?#[]@!$&()*+,;=%~'");
+		if (u.failed)
+			return -1;
 		wk_buf_append_html(b, wk_buf_cstr(&q), q.len);
 		if (q.failed)
 			return -1;

@@ -8,6 +8,7 @@
  * build-time template checker (which links the parser only) never pulls
  * in the request pipeline.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -115,7 +116,7 @@ tpl_render_static(struct tpl_render *r, const struct tpl_node *n)
 {
 	const struct wk_asset *asset = NULL;
 	const struct wk_settings *s;
-	const char *path, *prefix = "/static/", *script = "";
+	const char *path, *prefix = "/static/", *script = "", *q;
 	struct wk_value v;
 	wk_buf b;
 
@@ -138,7 +139,19 @@ tpl_render_static(struct tpl_render *r, const struct tpl_node *n)
 	if (prefix[0] == '/')
 		wk_buf_puts(&b, script);
 	wk_buf_puts(&b, prefix);
-	wk_buf_puts(&b, asset != NULL ? asset->hashed_name : path);
+	/* Percent-encoded as Django's quote(path): a '?' or '&' in a file
+	 * name must not start a query. */
+	for (q = asset != NULL ? asset->hashed_name : path; *q != '\0'; q++) {
+		unsigned char ch = (unsigned char)*q;
+
+		if ((ch < 0x80 && isalnum(ch)) || strchr("/_.-~", ch) != NULL)
+			wk_buf_putc(&b, (char)ch);
+		else {
+			wk_buf_putc(&b, '%');
+			wk_buf_putc(&b, "0123456789ABCDEF"[ch >> 4]);
+			wk_buf_putc(&b, "0123456789ABCDEF"[ch & 15]);
+		}
+	}
 	if (b.failed)
 		return tpl_fail(r, n, "out of memory");
 	v = wk_val_strn(wk_buf_cstr(&b), b.len);

@@ -74,6 +74,11 @@ ctx(void)
 	wk_map_set(&arena, m, "u", wk_val_str("h\xc3\xa9llo w\xc3\xb6rld"));
 	wk_map_set(&arena, m, "html", wk_val_safe("<i>x</i>"));
 	wk_map_set(&arena, m, "amp", wk_val_safe("&amp;amp;"));
+	wk_map_set(&arena, m, "amp_url", wk_val_str("http://example.com/?x=&y="));
+	wk_map_set(&arena, m, "safe_url",
+	    wk_val_safe("http://example.com?x=&amp;y=&lt;2&gt;"));
+	wk_map_set(&arena, m, "ent_url",
+	    wk_val_str("http://example.com/?x=&amp;y=&lt;2&gt;"));
 	wk_map_set(&arena, m, "lt", wk_val_str("a<b"));
 	wk_map_set(&arena, m, "none", wk_val_null());
 	wk_map_set(&arena, m, "t", wk_val_bool(1));
@@ -188,6 +193,18 @@ test_filter_table(void **state)
 		    "x.example/a?b=1&amp;c=2\" rel=\"nofollow\">http://"
 		    "x.example/a?b=1&amp;c=2</a> (or <a href=\"mailto:"
 		    "mail@example.com\">mail@example.com</a>) &lt;evil&gt;" },
+		/* urlize01, 02, 09: entities are decoded for the href, '&'
+		 * escaped once, '<' '>' percent-encoded. */
+		{ "{% autoescape off %}{{ amp_url|urlize }} {{ safe_url|urlize }}"
+		    "{% endautoescape %}", "<a href=\"http://example.com/?x=&amp;y=\""
+		    " rel=\"nofollow\">http://example.com/?x=&y=</a> <a href=\""
+		    "http://example.com?x=&amp;y=%3C2%3E\" rel=\"nofollow\">"
+		    "http://example.com?x=&amp;y=&lt;2&gt;</a>" },
+		{ "{{ amp_url|urlize }}", "<a href=\"http://example.com/?x=&amp;y=\""
+		    " rel=\"nofollow\">http://example.com/?x=&amp;y=</a>" },
+		{ "{% autoescape off %}{{ ent_url|urlize }}{% endautoescape %}",
+		    "<a href=\"http://example.com/?x=&amp;y=%3C2%3E\" rel=\""
+		    "nofollow\">http://example.com/?x=&amp;y=&lt;2&gt;</a>" },
 		{ "{{ 'go to example.com/x.'|urlize }}", "go to <a href=\"http:"
 		    "//example.com/x\" rel=\"nofollow\">example.com/x</a>." },
 		/* numbers */
