@@ -258,7 +258,7 @@ django: $(DJANGO_DRIVER)
 # folders are prerequisites too, so adding or removing a file regenerates.
 TPL_TOOL      = build/tools/wk-templates
 TPL_TOOL_SRCS = tools/wk-templates.c src/arena.c src/buf.c src/value.c \
-                src/template_parse.c src/template_filters.c
+                src/template_parse.c src/template_filters.c src/random.c
 BLOG_ASSET_FILES = $(shell find cgi-bin/blog/templates cgi-bin/blog/static \
                    -type f ! -name '.*' 2>/dev/null)
 

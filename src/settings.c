@@ -46,6 +46,13 @@
  *   session_cookie_age         int     1209600   seconds (two weeks)
  *   csrf_trusted_origins       origins (empty)   e.g. https://app.example.com
  *   password_iterations        int     1200000   PBKDF2 rounds
+ *   date_format                string  N j, Y    Django's named date formats
+ *   datetime_format            string  N j, Y, P (|date:"DATE_FORMAT" ...)
+ *   short_date_format          string  m/d/Y
+ *   short_datetime_format      string  m/d/Y P
+ *   time_format                string  P
+ *   month_day_format           string  F j
+ *   year_month_format          string  F Y
  *
  * Types
  *   bool     true/false, on/off, yes/no, 1/0 (any case)
@@ -163,6 +170,13 @@ static const struct st_key st_keys[] = {
 	    n_trusted_origins, WK_SETTINGS_MAX_ORIGINS),
 	NUM("password_iterations", ST_LONG, password_iterations, 1000,
 	    100000000),
+	STR("date_format", ST_STRING, date_format, 0),
+	STR("datetime_format", ST_STRING, datetime_format, 0),
+	STR("short_date_format", ST_STRING, short_date_format, 0),
+	STR("short_datetime_format", ST_STRING, short_datetime_format, 0),
+	STR("time_format", ST_STRING, time_format, 0),
+	STR("month_day_format", ST_STRING, month_day_format, 0),
+	STR("year_month_format", ST_STRING, year_month_format, 0),
 };
 
 #define ST_NKEYS (sizeof(st_keys) / sizeof(st_keys[0]))
@@ -246,6 +260,13 @@ wk_settings_defaults(struct wk_settings *s)
 	s->db_busy_timeout_ms = 5000;
 	s->session_age = 1209600;
 	s->password_iterations = 1200000;
+	s->date_format = "N j, Y";
+	s->datetime_format = "N j, Y, P";
+	s->short_date_format = "m/d/Y";
+	s->short_datetime_format = "m/d/Y P";
+	s->time_format = "P";
+	s->month_day_format = "F j";
+	s->year_month_format = "F Y";
 	s->source = NULL;
 }
 

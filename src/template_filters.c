@@ -25,6 +25,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include "wick/random.h"
+#include "wick/settings.h"
+
 #include "template_int.h"
 
 #define TPL_MAX_FILTERS 64
@@ -647,21 +650,18 @@ f_cut(const struct wk_filter_ctx *c, const struct wk_value *in,
 
 	if (text_of(c, in, &p, &n) != 0 || text_of(c, arg, &a, &an) != 0)
 		return -1;
-	if (an == 0) {
-		*out = wk_val_strn(p, n);
-		return 0;
-	}
 	wk_buf_init(&b, c->arena);
-	while (i < n && (hit = find_str(p + i, n - i, a, an)) != NULL) {
+	wk_buf_append(&b, "", 0);
+	while (an > 0 && i < n &&
+	    (hit = find_str(p + i, n - i, a, an)) != NULL) {
 		wk_buf_append(&b, p + i, (size_t)(hit - p) - i);
 		i = (size_t)(hit - p) + an;
 	}
 	wk_buf_append(&b, p + i, n - i);
-	if (b.len == 0 && !b.failed) {
-		*out = wk_val_strn("", 0);
-		return 0;
-	}
-	return from_buf(&b, 0, out);
+	/* As Django: a safe input stays safe, unless ';' was cut, which can
+	 * turn "&amp;" into a bare '&'. */
+	return from_buf(&b, in->kind == WK_VAL_SAFE &&
+	    !(an == 1 && a[0] == ';'), out);
 }
 
 static int
@@ -776,8 +776,10 @@ first_last(const struct wk_filter_ctx *c, const struct wk_value *in,
 		return 0;
 	}
 	if (wk_val_is_str(in)) {
+		/* Django: last is_safe, first not (a safe "&amp;" starts
+		 * with a bare '&'). */
 		*out = nth_char(in->u.s.p, in->u.s.n, last ? n - 1 : 0);
-		if (in->kind == WK_VAL_SAFE)
+		if (last && in->kind == WK_VAL_SAFE)
 			out->kind = WK_VAL_SAFE;
 		return 0;
 	}
@@ -1136,6 +1138,53 @@ looks_like_domain(const char *p, size_t n)
 	return 0;
 }
 
+/* The entities escape() writes, and numeric ones: what a link's text may
+ * carry that its target must not. */
+static const struct { const char *ent; size_t n; char ch; } html_entities[] = {
+	{ "&amp;", 5, '&' }, { "&lt;", 4, '<' }, { "&gt;", 4, '>' },
+	{ "&quot;", 6, '"' }, { "&#x27;", 6, '\'' }, { "&#39;", 5, '\'' },
+	{ "&apos;", 6, '\'' },
+};
+
+/* Decode HTML's entities in p[0..n) into b (others stay as written). */
+static void
+html_unescape(wk_buf *b, const char *p, size_t n)
+{
+	size_t i = 0, k;
+
+	while (i < n) {
+		if (p[i] == '&') {
+			for (k = 0; k < sizeof(html_entities) /
+			    sizeof(html_entities[0]); k++)
+				if (n - i >= html_entities[k].n &&
+				    strncasecmp(p + i, html_entities[k].ent,
+				    html_entities[k].n) == 0)
+					break;
+			if (k < sizeof(html_entities) / sizeof(html_entities[0])) {
+				wk_buf_putc(b, html_entities[k].ch);
+				i += html_entities[k].n;
+				continue;
+			}
+		}
+		wk_buf_putc(b, p[i++]);
+	}
+}
+
+/* Does p[0..n) end with one of those entities?  Its ';' is not the
+ * sentence's punctuation (Django trims on the decoded text). */
+static int
+ends_in_entity(const char *p, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(html_entities) / sizeof(html_entities[0]); k++)
+		if (n >= html_entities[k].n && strncasecmp(p + n -
+		    html_entities[k].n, html_entities[k].ent,
+		    html_entities[k].n) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 urlize_word(wk_buf *b, int esc, const char *w, size_t n, long long trunc)
 {
@@ -1147,7 +1196,8 @@ urlize_word(wk_buf *b, int esc, const char *w, size_t n, long long trunc)
 
 	while (lead < n && strchr(lead_set, w[lead]) != NULL)
 		lead++;
-	while (trail < n - lead && strchr(trail_set, w[n - 1 - trail]) != NULL)
+	while (trail < n - lead && strchr(trail_set, w[n - 1 - trail]) != NULL &&
+	    !ends_in_entity(w + lead, n - lead - trail))
 		trail++;
 	m = w + lead;
 	mn = n - lead - trail;
@@ -1171,11 +1221,18 @@ urlize_word(wk_buf *b, int esc, const char *w, size_t n, long long trunc)
 	wk_buf_append(b, "<a href=\"", 9);
 	wk_buf_puts(b, scheme);
 	{
-		/* Percent-encode what a URL may not hold, then escape &. */
-		wk_buf q;
+		/* As Django: the link's text may hold entities ("&amp;",
+		 * "&lt;"), so decode them, percent-encode what a URL may not
+		 * hold ('<' is %3C), then escape '&' once for the attribute. */
+		wk_buf u, q;
 
+		wk_buf_init(&u, b->arena);
 		wk_buf_init(&q, b->arena);
-		url_quote(&q, m, mn, "/:?#[]@!$&()*+,;=%");
+		wk_buf_append(&u, "", 0);
+		html_unescape(&u, m, mn);
+		url_quote(&q, wk_buf_cstr(&u), u.len, "/:?#[]@!$&()*+,;=%~'");
+		if (u.failed)
+			return -1;
 		wk_buf_append_html(b, wk_buf_cstr(&q), q.len);
 		if (q.failed)
 			return -1;
@@ -1347,10 +1404,10 @@ json_value(wk_buf *b, const struct wk_value *v, wk_arena *a, int depth)
 		wk_buf_putc(b, '{');
 		for (i = 0; i < v->u.map->len; i++) {
 			if (i > 0)
-				wk_buf_putc(b, ',');
+				wk_buf_append(b, ", ", 2);
 			json_string(b, v->u.map->items[i].key,
 			    v->u.map->items[i].keylen);
-			wk_buf_putc(b, ':');
+			wk_buf_append(b, ": ", 2);
 			if (json_value(b, &v->u.map->items[i].value, a,
 			    depth + 1) != 0)
 				return -1;
@@ -1362,7 +1419,7 @@ json_value(wk_buf *b, const struct wk_value *v, wk_arena *a, int depth)
 			wk_buf_putc(b, '[');
 			for (i = 0; i < n; i++) {
 				if (i > 0)
-					wk_buf_putc(b, ',');
+					wk_buf_append(b, ", ", 2);
 				if ((rc = wk_value_item(v, i, a, &item)) < 0)
 					return -1;
 				if (rc > 0)
@@ -1485,15 +1542,92 @@ digits(const char *p, size_t n, size_t *i, size_t count, long long *out)
 	return 0;
 }
 
-/* "2024-03-05", "2024-03-05 14:07[:09[.123456]]", "...T...Z", "+01:00". */
-static int
-parse_iso(const char *p, size_t n, long long *t, long *usec)
-{
-	long long y, mo, d, h = 0, mi = 0, s = 0, oh, om, v;
-	size_t i = 0;
-	long us = 0, scale = 100000;
-	long long off = 0;
+/* What a date value holds: Django tells a datetime from a date, a time
+ * and a naive datetime from an aware one, and the format letters follow. */
+#define TT_DATE  0x1u   /* has a calendar day */
+#define TT_TIME  0x2u   /* has a time of day */
+#define TT_AWARE 0x4u   /* an offset was given (Z, +01:00, or a Unix time) */
+#define TT_FIXED 0x8u   /* the offset was a number (+01:00), not Z */
 
+struct tpl_time {
+	long long t;        /* seconds since the epoch, UTC; for a time alone,
+	                       seconds since midnight */
+	long usec;
+	unsigned what;      /* TT_* */
+	long off;           /* with TT_FIXED: seconds east of UTC */
+};
+
+/* "+HH:MM" or "-HHMM" at p[*i], in seconds east of UTC. */
+static int
+parse_offset(const char *p, size_t n, size_t *i, long *off)
+{
+	long long oh, om;
+	int sign = p[*i] == '-' ? -1 : 1;
+
+	(*i)++;
+	if (digits(p, n, i, 2, &oh))
+		return -1;
+	if (*i < n && p[*i] == ':')
+		(*i)++;
+	if (digits(p, n, i, 2, &om) || oh > 23 || om > 59)
+		return -1;
+	*off = sign * (long)(oh * 3600 + om * 60);
+	return 0;
+}
+
+/* "HH:MM[:SS[.ffffff]]" at p[*i]. */
+static int
+parse_clock(const char *p, size_t n, size_t *i, long long *secs, long *usec)
+{
+	long long h, mi, s = 0;
+	long us = 0, scale = 100000;
+
+	if (digits(p, n, i, 2, &h) || *i >= n || p[(*i)++] != ':' ||
+	    digits(p, n, i, 2, &mi))
+		return -1;
+	if (*i < n && p[*i] == ':') {
+		(*i)++;
+		if (digits(p, n, i, 2, &s))
+			return -1;
+		if (*i < n && p[*i] == '.') {
+			(*i)++;
+			while (*i < n && isdigit((unsigned char)p[*i])) {
+				us += (p[*i] - '0') * scale;
+				scale /= 10;
+				(*i)++;
+			}
+		}
+	}
+	if (h > 23 || mi > 59 || s > 60)
+		return -1;
+	*secs = h * 3600 + mi * 60 + s;
+	*usec = us;
+	return 0;
+}
+
+/* "2024-03-05", "2024-03-05 14:07[:09[.123456]]", "...T...Z", "+01:00",
+ * or a time alone: "16:25[:00]". */
+static int
+parse_iso(const char *p, size_t n, struct tpl_time *tt)
+{
+	long long y, mo, d, secs = 0;
+	size_t i = 0;
+	long us = 0, off = 0;
+
+	tt->what = TT_DATE;
+	tt->off = 0;
+	if (n >= 5 && p[2] == ':') {
+		/* A time's offset is read and dropped: Django prints no zone
+		 * for a time of day. */
+		if (parse_clock(p, n, &i, &secs, &us) != 0 ||
+		    (i < n && (p[i] == '+' || p[i] == '-') &&
+		    parse_offset(p, n, &i, &off) != 0) || i != n)
+			return -1;
+		tt->t = secs;
+		tt->usec = us;
+		tt->what = TT_TIME;
+		return 0;
+	}
 	if (digits(p, n, &i, 4, &y) || i >= n || p[i++] != '-' ||
 	    digits(p, n, &i, 2, &mo) || i >= n || p[i++] != '-' ||
 	    digits(p, n, &i, 2, &d))
@@ -1502,75 +1636,56 @@ parse_iso(const char *p, size_t n, long long *t, long *usec)
 		return -1;
 	if (i < n && (p[i] == 'T' || p[i] == ' ')) {
 		i++;
-		if (digits(p, n, &i, 2, &h) || i >= n || p[i++] != ':' ||
-		    digits(p, n, &i, 2, &mi))
+		if (parse_clock(p, n, &i, &secs, &us) != 0)
 			return -1;
-		if (i < n && p[i] == ':') {
+		tt->what |= TT_TIME;
+		if (i < n && p[i] == 'Z') {
 			i++;
-			if (digits(p, n, &i, 2, &s))
+			tt->what |= TT_AWARE;
+		} else if (i < n && (p[i] == '+' || p[i] == '-')) {
+			if (parse_offset(p, n, &i, &off) != 0)
 				return -1;
-			if (i < n && p[i] == '.') {
-				i++;
-				while (i < n && isdigit((unsigned char)p[i])) {
-					us += (p[i] - '0') * scale;
-					scale /= 10;
-					i++;
-				}
-			}
-		}
-		if (h > 23 || mi > 59 || s > 60)
-			return -1;
-		if (i < n && p[i] == 'Z')
-			i++;
-		else if (i < n && (p[i] == '+' || p[i] == '-')) {
-			int sign = p[i] == '-' ? -1 : 1;
-
-			i++;
-			if (digits(p, n, &i, 2, &oh))
-				return -1;
-			if (i < n && p[i] == ':')
-				i++;
-			if (digits(p, n, &i, 2, &om))
-				return -1;
-			off = sign * (oh * 3600 + om * 60);
+			tt->what |= TT_AWARE | TT_FIXED;
+			tt->off = off;
 		}
 	}
 	if (i != n)
 		return -1;
-	v = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
-	    h * 3600 + mi * 60 + s - off;
-	*t = v;
-	*usec = us;
+	tt->t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + secs -
+	    off;
+	tt->usec = us;
 	return 0;
 }
 
 /* A value as a time: seconds since the epoch, or an ISO 8601 text. */
 static int
 value_time(const struct wk_filter_ctx *c, const struct wk_value *v,
-    long long *t, long *usec)
+    struct tpl_time *tt)
 {
 	const char *p;
 	size_t n;
 	double r;
 
-	*usec = 0;
+	tt->usec = 0;
+	tt->off = 0;
+	tt->what = TT_DATE | TT_TIME | TT_AWARE;
 	if (v->kind == WK_VAL_INT) {
-		*t = v->u.i;
+		tt->t = v->u.i;
 		return 0;
 	}
 	if (v->kind == WK_VAL_REAL) {
 		if (!isfinite(v->u.r) || fabs(v->u.r) > 1e15)
 			return -1;
 		r = floor(v->u.r);
-		*t = (long long)r;
-		*usec = (long)((v->u.r - r) * 1e6);
+		tt->t = (long long)r;
+		tt->usec = (long)((v->u.r - r) * 1e6);
 		return 0;
 	}
 	if (v->kind == WK_VAL_NULL || v->kind == WK_VAL_BOOL)
 		return -1;
 	if (wk_value_text(v, c->arena, &p, &n) != 0)
 		return -1;
-	return parse_iso(p, n, t, usec);
+	return parse_iso(p, n, tt);
 }
 
 static const char *const month_names[] = { "January", "February", "March",
@@ -1581,44 +1696,55 @@ static const char *const month_ap[] = { "Jan.", "Feb.", "March", "April",
 static const char *const day_names[] = { "Sunday", "Monday", "Tuesday",
 	"Wednesday", "Thursday", "Friday", "Saturday" };
 
-/* ISO 8601 week number. */
+/* Does ISO year y have 53 weeks?  It does when it begins on a Thursday,
+ * or on a Wednesday in a leap year. */
 static int
-iso_week(const struct civil *c)
+iso_long_year(long long y)
+{
+	int jan1 = (int)((days_from_civil(y, 1, 1) % 7 + 11) % 7);
+
+	return jan1 == 4 || (jan1 == 3 && is_leap(y));
+}
+
+/* ISO 8601 week number, and the year that week belongs to ('o'): the last
+ * days of December can be in week 1 of the next year, the first days of
+ * January in the last week of the one before. */
+static int
+iso_week(const struct civil *c, long long *iso_year)
 {
 	int wday = (c->wday + 6) % 7;  /* Monday = 0 */
 	int week = (c->yday - wday + 10) / 7;
-	long long prev;
 
+	*iso_year = c->year;
 	if (week < 1) {
-		prev = c->year - 1;
-		/* Weeks in the previous year: 53 if it began on a Thursday,
-		 * or on a Wednesday in a leap year. */
-		{
-			int jan1 = (int)((days_from_civil(prev, 1, 1) % 7 + 11) % 7);
-
-			return jan1 == 4 || (jan1 == 3 && is_leap(prev)) ? 53 : 52;
-		}
+		*iso_year = c->year - 1;
+		return iso_long_year(c->year - 1) ? 53 : 52;
 	}
-	if (week == 53) {
-		int jan1 = (int)((days_from_civil(c->year, 1, 1) % 7 + 11) % 7);
-
-		if (!(jan1 == 4 || (jan1 == 3 && is_leap(c->year))))
-			return 1;
+	if (week == 53 && !iso_long_year(c->year)) {
+		*iso_year = c->year + 1;
+		return 1;
 	}
 	return week;
 }
 
-/* Django's 'f': "1", "1:30" (12-hour, minutes only when not zero). */
-static void
-fmt_f(wk_buf *b, const struct civil *c)
-{
-	int h = c->hour % 12 == 0 ? 12 : c->hour % 12;
-
-	if (c->minute == 0)
-		wk_buf_printf(b, "%d", h);
-	else
-		wk_buf_printf(b, "%d:%02d", h, c->minute);
-}
+/*
+ * What each format letter needs of the value (Django refuses a time
+ * letter on a date and a date letter on a time: the filter then shows
+ * nothing).  Letters absent here are copied.
+ */
+static const unsigned char fmt_needs[128] = {
+	['d'] = TT_DATE, ['j'] = TT_DATE, ['D'] = TT_DATE, ['l'] = TT_DATE,
+	['w'] = TT_DATE, ['z'] = TT_DATE, ['W'] = TT_DATE, ['S'] = TT_DATE,
+	['m'] = TT_DATE, ['n'] = TT_DATE, ['M'] = TT_DATE, ['b'] = TT_DATE,
+	['F'] = TT_DATE, ['E'] = TT_DATE, ['N'] = TT_DATE, ['t'] = TT_DATE,
+	['y'] = TT_DATE, ['Y'] = TT_DATE, ['L'] = TT_DATE, ['o'] = TT_DATE,
+	['U'] = TT_DATE, ['c'] = TT_DATE,
+	['r'] = TT_DATE | TT_TIME,
+	['H'] = TT_TIME, ['G'] = TT_TIME, ['h'] = TT_TIME, ['g'] = TT_TIME,
+	['i'] = TT_TIME, ['s'] = TT_TIME, ['u'] = TT_TIME, ['A'] = TT_TIME,
+	['a'] = TT_TIME, ['f'] = TT_TIME, ['P'] = TT_TIME, ['e'] = TT_TIME,
+	['O'] = TT_TIME, ['T'] = TT_TIME, ['Z'] = TT_TIME, ['I'] = TT_TIME,
+};
 
 /*
  * v in decimal, zero-padded to width digits: the date formats print a
@@ -1643,18 +1769,69 @@ put_num(wk_buf *b, long long v, int width)
 	wk_buf_append(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
-/* see template.h */
-int
-wk_template_format_date(wk_buf *b, const char *fmt, size_t n, long long t,
-    long usec)
+/* Django's 'f': "1", "1:30" (12-hour, minutes only when not zero). */
+static void
+fmt_f(wk_buf *b, const struct civil *c)
+{
+	int h = c->hour % 12 == 0 ? 12 : c->hour % 12;
+
+	put_num(b, h, 0);
+	if (c->minute != 0) {
+		wk_buf_putc(b, ':');
+		put_num(b, c->minute, 2);
+	}
+}
+
+/* A fixed offset as Django names it: "+0315" (colon after the hours: "+03:15"). */
+static void
+put_offset(wk_buf *b, long off, int colon)
+{
+	wk_buf_putc(b, off < 0 ? '-' : '+');
+	if (off < 0)
+		off = -off;
+	put_num(b, off / 3600, 2);
+	if (colon)
+		wk_buf_putc(b, ':');
+	put_num(b, off / 60 % 60, 2);
+}
+
+/* The zone's name ('e', 'T'): "UTC", or the fixed offset. */
+static void
+put_zone(wk_buf *b, const struct tpl_time *tt)
+{
+	if (tt->what & TT_FIXED)
+		put_offset(b, tt->off, 0);
+	else
+		wk_buf_puts(b, "UTC");
+}
+
+/*
+ * Format tt with Django's letters.  A value with a numeric offset
+ * (+03:15) is shown at that offset and named by it, as Django shows a
+ * datetime in its own fixed zone; anything else in UTC.  A value without
+ * an offset is taken as UTC but prints no zone name ('e'), and a time
+ * alone prints no zone at all (Django's rule for time objects).  Returns 1 when
+ * fmt asks tt for what it lacks (a time letter on a date), else 0 or -1.
+ */
+static int
+format_time(wk_buf *b, const char *fmt, size_t n, const struct tpl_time *tt)
 {
 	struct civil cv, *c = &cv;
+	long long iso_year;
 	size_t i;
-	int h12;
+	int h12, zone = (tt->what & TT_DATE) != 0;
+	unsigned char ch;
 
-	if (t > 253402300799LL || t < -62135596800LL)
-		return -1;  /* outside years 1..9999 */
-	civil_from_epoch(t, usec, c);
+	for (i = 0; i < n; i++) {
+		ch = (unsigned char)fmt[i];
+		if (ch == '\\')
+			i++;
+		else if (ch < 128 && (fmt_needs[ch] & ~tt->what) != 0)
+			return 1;
+	}
+	if (tt->t > 253402300799LL || tt->t < -62135596800LL)
+		return 1;  /* outside years 1..9999 */
+	civil_from_epoch(tt->t + tt->off, tt->usec, c);
 	h12 = c->hour % 12 == 0 ? 12 : c->hour % 12;
 	for (i = 0; i < n; i++) {
 		switch (fmt[i]) {
@@ -1668,7 +1845,11 @@ wk_template_format_date(wk_buf *b, const char *fmt, size_t n, long long t,
 		case 'l': wk_buf_puts(b, day_names[c->wday]); break;
 		case 'w': put_num(b, c->wday, 0); break;
 		case 'z': put_num(b, c->yday + 1, 0); break;
-		case 'W': put_num(b, iso_week(c), 0); break;
+		case 'W': put_num(b, iso_week(c, &iso_year), 0); break;
+		case 'o':
+			(void)iso_week(c, &iso_year);
+			put_num(b, iso_year, 0);
+			break;
 		case 'S':
 			if (c->day % 10 == 1 && c->day != 11)
 				wk_buf_puts(b, "st");
@@ -1695,7 +1876,6 @@ wk_template_format_date(wk_buf *b, const char *fmt, size_t n, long long t,
 		case 'Y': put_num(b, c->year, 4); break;
 		case 'L': wk_buf_puts(b, is_leap(c->year) ? "True" : "False");
 			break;
-		case 'o': put_num(b, c->year, 0); break;
 		case 'H': put_num(b, c->hour, 2); break;
 		case 'G': put_num(b, c->hour, 0); break;
 		case 'h': put_num(b, h12, 2); break;
@@ -1717,24 +1897,38 @@ wk_template_format_date(wk_buf *b, const char *fmt, size_t n, long long t,
 			}
 			break;
 		case 'e':
-		case 'T': wk_buf_puts(b, "UTC"); break;
-		case 'O': wk_buf_puts(b, "+0000"); break;
+			if (zone && (tt->what & TT_AWARE))
+				put_zone(b, tt);
+			break;
+		case 'T': if (zone) put_zone(b, tt); break;
+		case 'O': if (zone) put_offset(b, tt->off, 0); break;
 		case 'Z':
-		case 'I': wk_buf_putc(b, '0'); break;
-		case 'U': put_num(b, c->epoch, 0); break;
+			if (zone)
+				wk_buf_printf(b, "%ld", tt->off);
+			break;
+		case 'I': if (zone) wk_buf_putc(b, '0'); break;
+		case 'U': put_num(b, tt->t, 0); break;
 		case 'c':
-			wk_buf_printf(b, "%04lld-%02d-%02dT%02d:%02d:%02d",
-			    c->year, c->month, c->day, c->hour, c->minute,
+			put_num(b, c->year, 4);
+			wk_buf_putc(b, '-');
+			put_num(b, c->month, 2);
+			wk_buf_putc(b, '-');
+			put_num(b, c->day, 2);
+			if (!(tt->what & TT_TIME))
+				break;
+			wk_buf_printf(b, "T%02d:%02d:%02d", c->hour, c->minute,
 			    c->second);
 			if (c->usec != 0)
 				wk_buf_printf(b, ".%06ld", c->usec);
-			wk_buf_puts(b, "+00:00");
+			if (tt->what & TT_AWARE)
+				put_offset(b, tt->off, 1);
 			break;
 		case 'r':
-			wk_buf_printf(b, "%.3s, %02d %.3s %04lld %02d:%02d:%02d "
-			    "+0000", day_names[c->wday], c->day,
+			wk_buf_printf(b, "%.3s, %02d %.3s %04lld %02d:%02d:%02d ",
+			    day_names[c->wday], c->day,
 			    month_names[c->month - 1], c->year, c->hour,
 			    c->minute, c->second);
+			put_offset(b, tt->off, 0);
 			break;
 		default:
 			wk_buf_putc(b, fmt[i]);
@@ -1743,27 +1937,87 @@ wk_template_format_date(wk_buf *b, const char *fmt, size_t n, long long t,
 	return b->failed ? -1 : 0;
 }
 
+/* see template.h */
+int
+wk_template_format_date(wk_buf *b, const char *fmt, size_t n, long long t,
+    long usec)
+{
+	struct tpl_time tt = { t, usec, TT_DATE | TT_TIME | TT_AWARE, 0 };
+
+	return format_time(b, fmt, n, &tt) == 0 ? 0 : -1;
+}
+
+/*
+ * Django's named formats: {{ d|date:"SHORT_DATE_FORMAT" }} means the
+ * setting's format, not those letters.  Defaults are Django's English
+ * ones; each is a settings key (settings.h) an operator may change.
+ */
+struct named_format {
+	const char *name;
+	size_t off;         /* offsetof the field in struct wk_settings */
+	const char *def;
+};
+
+#define NAMED(n, f, d) { n, offsetof(struct wk_settings, f), d }
+static const struct named_format named_formats[] = {
+	NAMED("DATETIME_FORMAT", datetime_format, "N j, Y, P"),
+	NAMED("DATE_FORMAT", date_format, "N j, Y"),
+	NAMED("MONTH_DAY_FORMAT", month_day_format, "F j"),
+	NAMED("SHORT_DATETIME_FORMAT", short_datetime_format, "m/d/Y P"),
+	NAMED("SHORT_DATE_FORMAT", short_date_format, "m/d/Y"),
+	NAMED("TIME_FORMAT", time_format, "P"),
+	NAMED("YEAR_MONTH_FORMAT", year_month_format, "F Y"),
+};
+#undef NAMED
+
+/* The format a named one stands for (settings first), or fmt itself. */
+static void
+resolve_format(const struct wk_filter_ctx *c, const char **fmt, size_t *n)
+{
+	const char *v;
+	size_t k;
+
+	/* Every name ends in "_FORMAT": one test skips the table for the
+	 * letters a template usually gives. */
+	if (*n < 11 || memcmp(*fmt + *n - 7, "_FORMAT", 7) != 0)
+		return;
+	for (k = 0; k < sizeof(named_formats) / sizeof(named_formats[0]);
+	    k++) {
+		if (strlen(named_formats[k].name) != *n ||
+		    memcmp(named_formats[k].name, *fmt, *n) != 0)
+			continue;
+		v = NULL;
+		if (c->settings != NULL)
+			memcpy(&v, (const char *)c->settings +
+			    named_formats[k].off, sizeof(v));
+		*fmt = v != NULL ? v : named_formats[k].def;
+		*n = strlen(*fmt);
+		return;
+	}
+}
+
 static int
 date_filter(const struct wk_filter_ctx *c, const struct wk_value *in,
     const struct wk_value *arg, struct wk_value *out, const char *def)
 {
 	const char *fmt = def;
 	size_t fn = strlen(def);
-	long long t;
-	long usec;
+	struct tpl_time tt;
 	wk_buf b;
+	int rc;
 
-	if (value_time(c, in, &t, &usec) != 0) {
+	if (value_time(c, in, &tt) != 0) {
 		*out = wk_val_strn("", 0);
 		return 0;
 	}
 	if (arg != NULL && text_of(c, arg, &fmt, &fn) != 0)
 		return -1;
+	resolve_format(c, &fmt, &fn);
 	wk_buf_init(&b, c->arena);
 	wk_buf_append(&b, "", 0);
-	if (wk_template_format_date(&b, fmt, fn, t, usec) != 0) {
-		if (b.failed)
-			return -1;
+	if ((rc = format_time(&b, fmt, fn, &tt)) < 0)
+		return -1;
+	if (rc > 0) {
 		*out = wk_val_strn("", 0);
 		return 0;
 	}
@@ -1774,14 +2028,14 @@ static int
 f_date(const struct wk_filter_ctx *c, const struct wk_value *in,
     const struct wk_value *arg, struct wk_value *out)
 {
-	return date_filter(c, in, arg, out, "N j, Y");
+	return date_filter(c, in, arg, out, "DATE_FORMAT");
 }
 
 static int
 f_time(const struct wk_filter_ctx *c, const struct wk_value *in,
     const struct wk_value *arg, struct wk_value *out)
 {
-	return date_filter(c, in, arg, out, "P");
+	return date_filter(c, in, arg, out, "TIME_FORMAT");
 }
 
 /* ---- the less used ones ----------------------------------------------------------------- */
@@ -2204,20 +2458,25 @@ since(const struct wk_filter_ctx *c, const struct wk_value *in,
 		{ 3600, "hour", "hours" },
 		{ 60, "minute", "minutes" },
 	};
+	struct tpl_time tt, rt;
 	long long t, ref, d, k1, k2;
-	long usec;
 	size_t i;
 	wk_buf b;
 
-	if (value_time(c, in, &t, &usec) != 0) {
+	if (value_time(c, in, &tt) != 0 || !(tt.what & TT_DATE)) {
 		*out = wk_val_strn("", 0);
 		return 0;
 	}
+	t = tt.t;
 	if (arg != NULL) {
-		if (value_time(c, arg, &ref, &usec) != 0) {
+		/* A naive value against an aware one: Django cannot compare
+		 * them and prints nothing. */
+		if (value_time(c, arg, &rt) != 0 || !(rt.what & TT_DATE) ||
+		    ((rt.what ^ tt.what) & TT_AWARE) != 0) {
 			*out = wk_val_strn("", 0);
 			return 0;
 		}
+		ref = rt.t;
 	} else
 		ref = (long long)time(NULL);
 	d = until ? t - ref : ref - t;
@@ -2253,6 +2512,400 @@ f_timeuntil(const struct wk_filter_ctx *c, const struct wk_value *in,
 	return since(c, in, arg, out, 1);
 }
 
+/* ---- lists as HTML, random, pprint ---------------------------------------------------- */
+
+#define UL_MAX_DEPTH 100   /* deeper lists are shown as text */
+
+/*
+ * unordered_list: Django's nested-list convention, where a list that
+ * follows an item holds that item's children:
+ * ['States', ['Kansas', ['Lawrence']]].  Items are escaped unless safe
+ * (or autoescape is off); no outer <ul>, tabs for indentation as Django.
+ */
+static int
+ul_items(const struct wk_filter_ctx *c, wk_buf *b, const struct wk_value *l,
+    int depth)
+{
+	struct wk_value item, next;
+	size_t i, n, k;
+	const char *p;
+	size_t pn;
+	int rc, first = 1, has_next;
+
+	if (wk_value_len(l, &n) != 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if ((rc = wk_value_item(l, i, c->arena, &item)) < 0)
+			return -1;
+		if (rc > 0)
+			continue;
+		has_next = 0;
+		if (i + 1 < n) {
+			if ((rc = wk_value_item(l, i + 1, c->arena, &next)) < 0)
+				return -1;
+			has_next = rc == 0 && next.kind == WK_VAL_LIST;
+		}
+		if (!first)
+			wk_buf_putc(b, '\n');
+		first = 0;
+		for (k = 0; k < (size_t)depth; k++)
+			wk_buf_putc(b, '\t');
+		wk_buf_append(b, "<li>", 4);
+		if (text_of(c, &item, &p, &pn) != 0)
+			return -1;
+		put_maybe_escaped(b, must_escape(c, &item), p, pn);
+		if (has_next) {
+			i++;  /* the children are consumed with their parent */
+			if (next.u.list->len > 0 && depth < UL_MAX_DEPTH) {
+				wk_buf_putc(b, '\n');
+				for (k = 0; k < (size_t)depth; k++)
+					wk_buf_putc(b, '\t');
+				wk_buf_append(b, "<ul>\n", 5);
+				if (ul_items(c, b, &next, depth + 1) != 0)
+					return -1;
+				wk_buf_putc(b, '\n');
+				for (k = 0; k < (size_t)depth; k++)
+					wk_buf_putc(b, '\t');
+				wk_buf_append(b, "</ul>\n", 6);
+				for (k = 0; k < (size_t)depth; k++)
+					wk_buf_putc(b, '\t');
+			}
+		}
+		wk_buf_append(b, "</li>", 5);
+	}
+	return b->failed ? -1 : 0;
+}
+
+static int
+f_unordered_list(const struct wk_filter_ctx *c, const struct wk_value *in,
+    const struct wk_value *arg, struct wk_value *out)
+{
+	struct wk_value l = *in;
+	wk_buf b;
+	int rc;
+
+	(void)arg;
+	/* Django iterates whatever it gets: a text gives one item per
+	 * character (make_list's split). */
+	if (wk_val_is_str(in) && f_make_list(c, in, NULL, &l) != 0)
+		return -1;
+	wk_buf_init(&b, c->arena);
+	wk_buf_append(&b, "", 0);
+	if ((rc = ul_items(c, &b, &l, 1)) != 0)
+		return rc;
+	return from_buf(&b, 1, out);
+}
+
+/* random: one item, chosen with the OS's randomness (random.h); the item
+ * keeps its own safety.  An empty sequence gives "". */
+static int
+f_random(const struct wk_filter_ctx *c, const struct wk_value *in,
+    const struct wk_value *arg, struct wk_value *out)
+{
+	uint64_t r;
+	size_t n;
+	int rc;
+
+	(void)arg;
+	if (wk_value_len(in, &n) != 0 || n == 0) {
+		*out = wk_val_strn("", 0);
+		return 0;
+	}
+	if (wk_random_bytes(&r, sizeof(r)) != 0)
+		return -1;
+	/* The modulo bias of 64 random bits over a list's length is below
+	 * 2^-40: nothing a template can notice. */
+	r %= n;
+	if (wk_val_is_str(in)) {
+		*out = nth_char(in->u.s.p, in->u.s.n, (size_t)r);
+		return 0;
+	}
+	rc = wk_value_item(in, (size_t)r, c->arena, out);
+	if (rc > 0)
+		*out = wk_val_strn("", 0);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Python's repr of a text: single quotes unless only double quotes
+ * avoid escaping, backslash escapes for controls. */
+static void
+repr_str(wk_buf *b, const char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char q = memchr(p, '\'', n) != NULL && memchr(p, '"', n) == NULL ?
+	    '"' : '\'';
+	size_t i;
+
+	wk_buf_putc(b, q);
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)p[i];
+
+		if (ch == '\\' || ch == (unsigned char)q) {
+			wk_buf_putc(b, '\\');
+			wk_buf_putc(b, (char)ch);
+		} else if (ch == '\n')
+			wk_buf_append(b, "\\n", 2);
+		else if (ch == '\r')
+			wk_buf_append(b, "\\r", 2);
+		else if (ch == '\t')
+			wk_buf_append(b, "\\t", 2);
+		else if (ch < 0x20 || ch == 0x7f) {
+			wk_buf_append(b, "\\x", 2);
+			wk_buf_putc(b, hex[ch >> 4]);
+			wk_buf_putc(b, hex[ch & 15]);
+		} else
+			wk_buf_putc(b, (char)ch);
+	}
+	wk_buf_putc(b, q);
+}
+
+/* pprint's repr of any value: texts quoted, lists and maps recursively. */
+static int
+repr_value(wk_buf *b, const struct wk_value *v, wk_arena *a, int depth)
+{
+	struct wk_value item;
+	size_t i, n;
+	int rc;
+
+	if (depth > JSON_MAX_DEPTH)
+		return wk_buf_puts(b, "[...]");
+	switch (v->kind) {
+	case WK_VAL_STR:
+	case WK_VAL_SAFE:
+		repr_str(b, v->u.s.p, v->u.s.n);
+		return b->failed ? -1 : 0;
+	case WK_VAL_MAP:
+		wk_buf_putc(b, '{');
+		for (i = 0; i < v->u.map->len; i++) {
+			if (i > 0)
+				wk_buf_append(b, ", ", 2);
+			repr_str(b, v->u.map->items[i].key,
+			    v->u.map->items[i].keylen);
+			wk_buf_append(b, ": ", 2);
+			if (repr_value(b, &v->u.map->items[i].value, a,
+			    depth + 1) != 0)
+				return -1;
+		}
+		return wk_buf_putc(b, '}');
+	case WK_VAL_LIST:
+		wk_buf_putc(b, '[');
+		for (i = 0; wk_value_len(v, &n) == 0 && i < n; i++) {
+			if (i > 0)
+				wk_buf_append(b, ", ", 2);
+			if ((rc = wk_value_item(v, i, a, &item)) < 0)
+				return -1;
+			if (rc > 0)
+				item = wk_val_null();
+			if (repr_value(b, &item, a, depth + 1) != 0)
+				return -1;
+		}
+		return wk_buf_putc(b, ']');
+	default:
+		return wk_value_write(v, b);
+	}
+}
+
+static int
+f_pprint(const struct wk_filter_ctx *c, const struct wk_value *in,
+    const struct wk_value *arg, struct wk_value *out)
+{
+	wk_buf b;
+
+	(void)arg;
+	wk_buf_init(&b, c->arena);
+	wk_buf_append(&b, "", 0);
+	if (repr_value(&b, in, c->arena, 0) != 0)
+		return -1;
+	return from_buf(&b, 0, out);
+}
+
+/* ---- HTML-aware truncation --------------------------------------------------------------- */
+
+/* Elements HTML 4 never closes: they open nothing to close later. */
+static const char *const html4_singlets[] = { "area", "base", "br", "col",
+	"hr", "img", "input", "link", "param" };
+
+/* An element left open at the cut: its name in the input. */
+struct open_tag {
+	const char *p;
+	size_t n;
+};
+
+/*
+ * Read the tag t[0..n) ("<a href=x>", '<' to the first '>') as Django's
+ * re_tag does: a name of non-spaces after an optional '/', then either
+ * nothing, " /" (self-closing) or a space and attributes.  Returns 0 and
+ * sets *name, *closing, *self_closing; -1 when it is not a tag ("< a>").
+ */
+static int
+read_tag(const char *t, size_t n, const char **name, size_t *nn,
+    int *closing, int *self_closing)
+{
+	size_t i = 1, end = n - 1, k;
+
+	*closing = 0;
+	*self_closing = 0;
+	if (i < end && t[i] == '/' && i + 1 < end &&
+	    !isspace((unsigned char)t[i + 1])) {
+		*closing = 1;
+		i++;
+	}
+	if (i >= end || isspace((unsigned char)t[i]))
+		return -1;
+	*name = t + i;
+	while (i < end && !isspace((unsigned char)t[i]))
+		i++;
+	*nn = (size_t)(t + i - *name);
+	if (i == end) {
+		/* "<br/>": the shortest name that leaves "/>" */
+		if (*nn > 1 && (*name)[*nn - 1] == '/') {
+			(*nn)--;
+			*self_closing = 1;
+		}
+		return 0;
+	}
+	for (k = i; k < end && isspace((unsigned char)t[k]); k++)
+		;
+	if (k + 1 == end && t[k] == '/')
+		*self_closing = 1;
+	return 0;
+}
+
+static int
+is_singlet(const char *p, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(html4_singlets) / sizeof(html4_singlets[0]);
+	    k++)
+		if (strlen(html4_singlets[k]) == n &&
+		    strncasecmp(html4_singlets[k], p, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * truncatechars_html / truncatewords_html: count characters (or words)
+ * outside tags; at the limit cut, add the ellipsis and close the elements
+ * still open, most recent first (a closing tag only closes the element
+ * opened last, as Django, so misnested input costs no search).  Linear:
+ * the next '>' is found once per '>' passed, as in striptags.
+ */
+static int
+truncate_html(const struct wk_filter_ctx *c, const struct wk_value *in,
+    const struct wk_value *arg, struct wk_value *out, int words)
+{
+	const char *p, *gt = NULL, *name;
+	size_t n, i = 0, end_text = 0, nopen = 0, capopen = 0, nn, k;
+	long long max, count = 0, cut_at;
+	struct open_tag *open = NULL, *grown;
+	int ok, gt_known = 0, closing, self_closing, is_word;
+	wk_buf b;
+
+	max = int_arg(arg, 0, &ok);
+	if (!ok) {
+		*out = *in;
+		return 0;
+	}
+	if (text_of(c, in, &p, &n) != 0)
+		return -1;
+	if (words && max <= 0) {
+		*out = wk_val_strn("", 0);
+		return 0;
+	}
+	/* Where the text ends: the ellipsis takes one of the characters;
+	 * " …" follows the last word. */
+	cut_at = words ? max : max - 1;
+	while (count <= max && i < n) {
+		size_t start = i;
+
+		if (p[i] == '<') {
+			if (!gt_known || (gt != NULL && gt < p + i)) {
+				gt = memchr(p + i, '>', n - i);
+				gt_known = 1;
+			}
+		}
+		if (p[i] == '<' && gt != NULL && (words || gt > p + i + 1)) {
+			/* A tag, or Django's skipped "<>" between words. */
+			i = (size_t)(gt - p) + 1;
+			is_word = 0;
+		} else if (words) {
+			if (isspace((unsigned char)p[i]) || p[i] == '<' ||
+			    p[i] == '>') {
+				i++;
+				continue;
+			}
+			while (i < n && !isspace((unsigned char)p[i]) &&
+			    p[i] != '<' && p[i] != '>')
+				i++;
+			is_word = 1;
+		} else {
+			i += wk_utf8_next(p + i, n - i);
+			is_word = 1;
+		}
+		if (is_word) {
+			if (++count == cut_at)
+				end_text = i;
+			continue;
+		}
+		if (count >= cut_at || read_tag(p + start, i - start, &name,
+		    &nn, &closing, &self_closing) != 0)
+			continue;
+		if (self_closing || is_singlet(name, nn))
+			continue;
+		if (closing) {
+			if (nopen > 0 && open[nopen - 1].n == nn &&
+			    strncasecmp(open[nopen - 1].p, name, nn) == 0)
+				nopen--;
+			continue;
+		}
+		if (nopen == capopen) {
+			capopen = capopen ? capopen * 2 : 8;
+			grown = wk_arena_alloc(c->arena, capopen * sizeof(*open));
+			if (grown == NULL)
+				return -1;
+			if (nopen > 0)
+				memcpy(grown, open, nopen * sizeof(*open));
+			open = grown;
+		}
+		open[nopen].p = name;
+		open[nopen].n = nn;
+		nopen++;
+	}
+	if (count <= max) {
+		*out = wk_val_strn(p, n);
+		return 0;
+	}
+	wk_buf_init(&b, c->arena);
+	wk_buf_append(&b, p, end_text);
+	if (words)
+		wk_buf_putc(&b, ' ');
+	wk_buf_append(&b, ellipsis, sizeof(ellipsis) - 1);
+	while (nopen > 0) {
+		nopen--;
+		wk_buf_append(&b, "</", 2);
+		for (k = 0; k < open[nopen].n; k++)
+			wk_buf_putc(&b, (char)tolower(
+			    (unsigned char)open[nopen].p[k]));
+		wk_buf_putc(&b, '>');
+	}
+	return from_buf(&b, 0, out);
+}
+
+static int
+f_truncatechars_html(const struct wk_filter_ctx *c, const struct wk_value *in,
+    const struct wk_value *arg, struct wk_value *out)
+{
+	return truncate_html(c, in, arg, out, 0);
+}
+
+static int
+f_truncatewords_html(const struct wk_filter_ctx *c, const struct wk_value *in,
+    const struct wk_value *arg, struct wk_value *out)
+{
+	return truncate_html(c, in, arg, out, 1);
+}
+
 /* ---- the table -------------------------------------------------------------------------- */
 
 #define OPT WK_FILTER_ARG_OPTIONAL
@@ -2265,7 +2918,7 @@ static const struct tpl_filter_def builtin_filters[] = {
 	{ "addslashes", f_addslashes, KEEP },
 	{ "capfirst", f_capfirst, KEEP },
 	{ "center", f_center, REQ | KEEP },
-	{ "cut", f_cut, REQ },
+	{ "cut", f_cut, REQ },  /* keeps safety itself */
 	{ "date", f_date, OPT },
 	{ "default", f_default, REQ },
 	{ "default_if_none", f_default_if_none, REQ },
@@ -2275,15 +2928,15 @@ static const struct tpl_filter_def builtin_filters[] = {
 	{ "escape", f_escape, 0 },
 	{ "escapejs", f_escapejs, 0 },
 	{ "escapeseq", f_escapeseq, 0 },
-	{ "filesizeformat", f_filesizeformat, 0 },
+	{ "filesizeformat", f_filesizeformat, KEEP },
 	{ "first", f_first, 0 },
-	{ "floatformat", f_floatformat, OPT },
+	{ "floatformat", f_floatformat, OPT | KEEP },
 	{ "force_escape", f_force_escape, 0 },
 	{ "get_digit", f_get_digit, REQ },
 	{ "iriencode", f_iriencode, KEEP },
 	{ "join", f_join, REQ },
 	{ "json_script", f_json_script, OPT },
-	{ "last", f_last, 0 },
+	{ "last", f_last, KEEP },
 	{ "length", f_length, 0 },
 	{ "linebreaks", f_linebreaks, 0 },
 	{ "linebreaksbr", f_linebreaksbr, 0 },
@@ -2291,12 +2944,14 @@ static const struct tpl_filter_def builtin_filters[] = {
 	{ "ljust", f_ljust, REQ | KEEP },
 	{ "lower", f_lower, KEEP },
 	{ "make_list", f_make_list, 0 },
-	{ "phone2numeric", f_phone2numeric, 0 },
+	{ "phone2numeric", f_phone2numeric, KEEP },
 	{ "pluralize", f_pluralize, OPT },
+	{ "pprint", f_pprint, KEEP },
+	{ "random", f_random, 0 },  /* the item keeps its own safety */
 	{ "rjust", f_rjust, REQ | KEEP },
 	{ "safe", f_safe, 0 },
 	{ "safeseq", f_safeseq, 0 },
-	{ "slice", f_slice, REQ },
+	{ "slice", f_slice, REQ | KEEP },
 	{ "slugify", f_slugify, KEEP },
 	{ "stringformat", f_stringformat, REQ | KEEP },
 	{ "striptags", f_striptags, KEEP },
@@ -2305,13 +2960,16 @@ static const struct tpl_filter_def builtin_filters[] = {
 	{ "timeuntil", f_timeuntil, OPT },
 	{ "title", f_title, KEEP },
 	{ "truncatechars", f_truncatechars, REQ | KEEP },
+	{ "truncatechars_html", f_truncatechars_html, REQ | KEEP },
 	{ "truncatewords", f_truncatewords, REQ | KEEP },
-	{ "upper", f_upper, KEEP },
+	{ "truncatewords_html", f_truncatewords_html, REQ | KEEP },
+	{ "unordered_list", f_unordered_list, 0 },
+	{ "upper", f_upper, 0 },  /* Django: &amp; -> &AMP; */
 	{ "urlencode", f_urlencode, OPT },
 	{ "urlize", f_urlize, 0 },
 	{ "urlizetrunc", f_urlizetrunc, REQ },
 	{ "wordcount", f_wordcount, 0 },
-	{ "wordwrap", f_wordwrap, REQ },
+	{ "wordwrap", f_wordwrap, REQ | KEEP },
 	{ "yesno", f_yesno, OPT },
 };
 

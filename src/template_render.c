@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "wick/request.h"
+
 #include "template_int.h"
 
 static int render_nodes(struct tpl_render *r, const struct tpl_node *n);
@@ -162,6 +164,7 @@ apply_filters(struct tpl_render *r, const struct tpl_expr *e,
 
 	fc.arena = r->a;
 	fc.autoescape = r->autoescape;
+	fc.settings = r->env->req != NULL ? r->env->req->settings : NULL;
 	for (k = 0; k < e->nfilters; k++) {
 		f = &e->filters[k];
 		def = f->def;

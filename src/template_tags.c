@@ -10,6 +10,7 @@
  * build-time template checker (which links the parser only) never pulls
  * in the request pipeline.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>

@@ -73,6 +73,12 @@ ctx(void)
 	wk_map_set(&arena, m, "s", wk_val_str("hello world"));
 	wk_map_set(&arena, m, "u", wk_val_str("h\xc3\xa9llo w\xc3\xb6rld"));
 	wk_map_set(&arena, m, "html", wk_val_safe("<i>x</i>"));
+	wk_map_set(&arena, m, "amp", wk_val_safe("&amp;amp;"));
+	wk_map_set(&arena, m, "amp_url", wk_val_str("http://example.com/?x=&y="));
+	wk_map_set(&arena, m, "safe_url",
+	    wk_val_safe("http://example.com?x=&amp;y=&lt;2&gt;"));
+	wk_map_set(&arena, m, "ent_url",
+	    wk_val_str("http://example.com/?x=&amp;y=&lt;2&gt;"));
 	wk_map_set(&arena, m, "lt", wk_val_str("a<b"));
 	wk_map_set(&arena, m, "none", wk_val_null());
 	wk_map_set(&arena, m, "t", wk_val_bool(1));
@@ -158,7 +164,9 @@ test_filter_table(void **state)
 		    "H\xc3\xa9LLO W\xc3\xb6RLD Hello world abc" },
 		{ "{{ title|title }}", "They&#x27;re Bill&#x27;s 1st "
 		    "Mixed-Case" },
-		{ "{{ html|upper }}", "<I>X</I>" },
+		/* upper is not is_safe in Django: "&amp;" would become the
+		 * entity-less "&AMP;". */
+		{ "{{ html|upper }}", "&lt;I&gt;X&lt;/I&gt;" },
 		{ "{{ ' Hello, World -- x_y '|slugify }}", "hello-world-x_y" },
 		/* truncation */
 		{ "{{ s|truncatechars:5 }}|{{ s|truncatechars:11 }}|"
@@ -185,6 +193,18 @@ test_filter_table(void **state)
 		    "x.example/a?b=1&amp;c=2\" rel=\"nofollow\">http://"
 		    "x.example/a?b=1&amp;c=2</a> (or <a href=\"mailto:"
 		    "mail@example.com\">mail@example.com</a>) &lt;evil&gt;" },
+		/* urlize01, 02, 09: entities are decoded for the href, '&'
+		 * escaped once, '<' '>' percent-encoded. */
+		{ "{% autoescape off %}{{ amp_url|urlize }} {{ safe_url|urlize }}"
+		    "{% endautoescape %}", "<a href=\"http://example.com/?x=&amp;y=\""
+		    " rel=\"nofollow\">http://example.com/?x=&y=</a> <a href=\""
+		    "http://example.com?x=&amp;y=%3C2%3E\" rel=\"nofollow\">"
+		    "http://example.com?x=&amp;y=&lt;2&gt;</a>" },
+		{ "{{ amp_url|urlize }}", "<a href=\"http://example.com/?x=&amp;y=\""
+		    " rel=\"nofollow\">http://example.com/?x=&amp;y=</a>" },
+		{ "{% autoescape off %}{{ ent_url|urlize }}{% endautoescape %}",
+		    "<a href=\"http://example.com/?x=&amp;y=%3C2%3E\" rel=\""
+		    "nofollow\">http://example.com/?x=&amp;y=&lt;2&gt;</a>" },
 		{ "{{ 'go to example.com/x.'|urlize }}", "go to <a href=\"http:"
 		    "//example.com/x\" rel=\"nofollow\">example.com/x</a>." },
 		/* numbers */
@@ -218,10 +238,10 @@ test_filter_table(void **state)
 		{ "{{ js|escapejs }}", "\\u0027\\u0022\\u003C\\u003E\\u0026"
 		    "\\u003D\\u002D\\u003B\\u0060\\u005C\\u000A\\u2028" },
 		{ "{{ d|json_script:'x\"y' }}", "<script id=\"x&quot;y\" "
-		    "type=\"application/json\">{\"k\":\"v\",\"n\":null}"
+		    "type=\"application/json\">{\"k\": \"v\", \"n\": null}"
 		    "</script>" },
 		{ "{{ l|json_script }}", "<script type=\"application/json\">"
-		    "[\"a\\u003C\",2,\"\\u003Cb\\u003E\",\"d\"]</script>" },
+		    "[\"a\\u003C\", 2, \"\\u003Cb\\u003E\", \"d\"]</script>" },
 		{ "{{ '</script>'|json_script:'i' }}", "<script id=\"i\" type="
 		    "\"application/json\">\"\\u003C/script\\u003E\"</script>" },
 		{ "{{ 'a<b'|cut:'<' }}{{ s|cut:'o' }}", "abhell wrld" },
@@ -277,8 +297,38 @@ test_filter_table(void **state)
 		    "14 02" },
 		{ "{{ noon|time }} {{ mid|time }} {{ pm|time }}",
 		    "noon midnight 1:30 p.m." },
-		{ "{{ pm|date:'u' }}|{{ pm|date:'c' }}", "250000|"
-		    "2024-07-04T13:30:05.250000+00:00" },
+		/* A value without an offset is naive: no offset in 'c'. */
+		{ "{{ pm|date:'u' }}|{{ pm|date:'c' }}|{{ iso|date:'c' }}|"
+		    "{{ day|date:'c' }}", "250000|2024-07-04T13:30:05.250000|"
+		    "2024-03-05T14:07:09+00:00|2001-01-01" },
+		/* 'o' is the ISO week's year (Django's date04, date05). */
+		{ "{{ '2008-12-29'|date:'o' }} {{ '2010-01-03'|date:'o' }} "
+		    "{{ '2024-06-01'|date:'o W' }}", "2009 2009 2024 22" },
+		/* 'e' is empty for a naive value (date07), UTC for an aware one;
+		 * a time alone prints no zone at all (time03, time04). */
+		{ "[{{ pm|date:'e' }}][{{ iso|date:'e' }}][{{ ts|date:'e' }}]"
+		    "[{{ pm|date:'O T Z' }}]", "[][UTC][UTC][+0000 UTC 0]" },
+		/* Times alone (time00, date08, date09); a date letter on a time
+		 * or a time letter on a date shows nothing (time05). */
+		{ "{{ '16:25'|time }}|{{ '00:01'|date:'H:i' }}|{{ '00:00'|date:'H:i' }}"
+		    "|{{ '04:00'|time:'P:e:O:T:Z' }}|{{ '13:00:00'|time:'h' }}|"
+		    "{{ '00:00:00.5'|time:'h u' }}", "4:25 p.m.|00:01|00:00|"
+		    "4 a.m.::::|01|12 500000" },
+		{ "[{{ '16:25'|date:'Y' }}][{{ day|time }}][{{ day|time:'H' }}]"
+		    "[{{ '16:25'|date }}][{{ '25:00'|time }}][{{ '1:00'|time }}]"
+		    "[{{ day|timesince:iso }}][{{ '16:25'|timesince:iso }}]",
+		    "[][][][][][][23\xc2\xa0years, 2\xc2\xa0months][]" },
+		/* Named formats, with Django's English defaults (no request
+		 * here, so no settings). */
+		{ "{{ iso|date:'DATE_FORMAT' }}|{{ iso|date:'DATETIME_FORMAT' }}|"
+		    "{{ iso|date:'SHORT_DATE_FORMAT' }}|"
+		    "{{ iso|date:'SHORT_DATETIME_FORMAT' }}|"
+		    "{{ iso|date:'TIME_FORMAT' }}|{{ iso|time:'TIME_FORMAT' }}|"
+		    "{{ iso|date:'MONTH_DAY_FORMAT' }}|"
+		    "{{ iso|date:'YEAR_MONTH_FORMAT' }}|{{ iso|date:'NO_FORMAT' }}",
+		    "March 5, 2024|March 5, 2024, 2:07 p.m.|03/05/2024|"
+		    "03/05/2024 2:07 p.m.|2:07 p.m.|2:07 p.m.|March 5|March 2024|"
+		    "March+0000_March+0000RMarPMUTC" },
 		{ "{{ iso|date:'r' }}|{{ iso|date:'U O T e Z I' }}",
 		    "Tue, 05 Mar 2024 14:07:09 +0000|1709647629 +0000 UTC UTC 0 0" },
 		{ "{{ off|date:'H:i' }}", "23:00" },
@@ -319,8 +369,205 @@ test_safety_propagation(void **state)
 	    "{{ html|wordcount }}", c), "<i>x</i><i\xe2\x80\xa6" "1");
 	assert_string_equal(render("{{ lt|lower }}{{ lt|first }}"
 	    " {{ lt|urlencode }}", c), "a&lt;ba a%3Cb");
-	assert_string_equal(render("{{ html|cut:'x' }}", c),
-	    "&lt;i&gt;&lt;/i&gt;");
+	/* Django's cut keeps safety unless it cut ';' (an entity's end). */
+	assert_string_equal(render("{{ html|cut:'x' }}", c), "<i></i>");
+	assert_string_equal(render("{{ amp|cut:';' }}|{{ amp|cut:'' }}", c),
+	    "&amp;ampamp|&amp;amp;");
+}
+
+/* A list from a compact spec: "a", "[", "]" build nesting; "!x" is a safe
+ * string x. */
+static struct wk_value
+nested(const char *const *spec, size_t *k)
+{
+	struct wk_list *l = wk_list_new(&arena);
+
+	while (spec[*k] != NULL && strcmp(spec[*k], "]") != 0) {
+		const char *w = spec[(*k)++];
+
+		if (strcmp(w, "[") == 0) {
+			wk_list_push(&arena, l, nested(spec, k));
+			(*k)++;  /* the "]" */
+		} else if (w[0] == '!')
+			wk_list_push(&arena, l, wk_val_safe(w + 1));
+		else
+			wk_list_push(&arena, l, wk_val_str(w));
+	}
+	return wk_val_list(l);
+}
+
+static struct wk_value
+nest(const char *const *spec)
+{
+	size_t k = 0;
+
+	return nested(spec, &k);
+}
+
+/* The five filters Wick lacked, against Django's own test cases. */
+static void
+test_new_filters(void **state)
+{
+	static const char *const x_y[] = { "x>", "[", "<y", "]", NULL };
+	static const char *const x_sy[] = { "x>", "[", "!<y", "]", NULL };
+	static const char *const states[] = { "States", "[", "Kansas", "[",
+	    "Lawrence", "Topeka", "]", "Illinois", "]", NULL };
+	static const char *const flat[] = { "item 1", "item 2", "[",
+	    "item 2.1", "]", NULL };
+	static const char *const empty_kids[] = { "a", "[", "]", "b", NULL };
+	static const char *const amps[] = { "a&b", "a&b", NULL };
+	static const char *const samps[] = { "!a&b", "!a&b", NULL };
+	static const struct { const char *src, *want; } rows[] = {
+		/* unordered_list01..05 and the function tests */
+		{ "{{ a|unordered_list }}", "\t<li>x&gt;\n\t<ul>\n\t\t<li>&lt;y"
+		    "</li>\n\t</ul>\n\t</li>" },
+		{ "{% autoescape off %}{{ a|unordered_list }}{% endautoescape %}",
+		    "\t<li>x>\n\t<ul>\n\t\t<li><y</li>\n\t</ul>\n\t</li>" },
+		{ "{{ sa|unordered_list }}", "\t<li>x&gt;\n\t<ul>\n\t\t<li><y"
+		    "</li>\n\t</ul>\n\t</li>" },
+		{ "{{ st|unordered_list }}", "\t<li>States\n\t<ul>\n\t\t<li>Kansas"
+		    "\n\t\t<ul>\n\t\t\t<li>Lawrence</li>\n\t\t\t<li>Topeka</li>\n"
+		    "\t\t</ul>\n\t\t</li>\n\t\t<li>Illinois</li>\n\t</ul>\n\t</li>" },
+		{ "{{ fl|unordered_list }}", "\t<li>item 1</li>\n\t<li>item 2\n"
+		    "\t<ul>\n\t\t<li>item 2.1</li>\n\t</ul>\n\t</li>" },
+		{ "{{ ek|unordered_list }}", "\t<li>a</li>\n\t<li>b</li>" },
+		{ "[{{ none|unordered_list }}][{{ 'ab'|unordered_list }}]",
+		    "[][\t<li>a</li>\n\t<li>b</li>]" },
+		/* random01, random02 (every item alike, so the answer is known) */
+		{ "{{ am|random }} {{ sam|random }}", "a&amp;b a&b" },
+		{ "{% autoescape off %}{{ am|random }} {{ sam|random }}"
+		    "{% endautoescape %}", "a&b a&b" },
+		{ "[{{ e|random }}][{{ none|random }}][{{ 'x'|random }}]",
+		    "[][][x]" },
+		/* pprint: Python's repr */
+		{ "{{ st|pprint }}", "[&#x27;States&#x27;, [&#x27;Kansas&#x27;, "
+		    "[&#x27;Lawrence&#x27;, &#x27;Topeka&#x27;], "
+		    "&#x27;Illinois&#x27;]]" },
+		{ "{% autoescape off %}{{ \"it's\"|pprint }} {{ none|pprint }} "
+		    "{{ 3|pprint }} {{ 'a\\\\b'|pprint }}{% endautoescape %}",
+		    "\"it's\" None 3 'a\\\\b'" },
+		/* truncatechars_html */
+		{ "{{ h|truncatechars_html:0 }}", "\xe2\x80\xa6" },
+		{ "{{ h|truncatechars_html:4 }}", "<p>one\xe2\x80\xa6</p>" },
+		{ "{{ h|truncatechars_html:9 }}",
+		    "<p>one <a href=\"#\">two \xe2\x80\xa6</a></p>" },
+		{ "{{ h|truncatechars_html:100 }}", "<p>one <a href=\"#\">two - "
+		    "three <br>four</a> five</p>" },
+		{ "{{ '<b>\xc3\x85ngstr\xc3\xb6m</b> was here'|"
+		    "truncatechars_html:3 }}", "<b>\xc3\x85n\xe2\x80\xa6</b>" },
+		{ "{{ 'a<b>b</b>c'|truncatechars_html:3 }}", "a<b>b</b>c" },
+		{ "{{ h|truncatechars_html:'a' }}", "<p>one <a href=\"#\">two - "
+		    "three <br>four</a> five</p>" },
+		/* truncatewords_html */
+		{ "[{{ h|truncatewords_html:0 }}]", "[]" },
+		{ "{{ h|truncatewords_html:2 }}",
+		    "<p>one <a href=\"#\">two \xe2\x80\xa6</a></p>" },
+		{ "{{ h|truncatewords_html:4 }}",
+		    "<p>one <a href=\"#\">two - three \xe2\x80\xa6</a></p>" },
+		{ "{{ h|truncatewords_html:5 }}", "<p>one <a href=\"#\">two - "
+		    "three <br>four \xe2\x80\xa6</a></p>" },
+		{ "{{ h|truncatewords_html:100 }}", "<p>one <a href=\"#\">two - "
+		    "three <br>four</a> five</p>" },
+		{ "{{ '\xc3\x85ngstr\xc3\xb6m was here'|truncatewords_html:1 }}",
+		    "\xc3\x85ngstr\xc3\xb6m \xe2\x80\xa6" },
+		{ "{{ '<i>Buenos d&iacute;as! &#x00bf;C&oacute;mo "
+		    "est&aacute;?</i>'|truncatewords_html:3 }}", "<i>Buenos "
+		    "d&iacute;as! &#x00bf;C&oacute;mo \xe2\x80\xa6</i>" },
+		{ "{{ '<p>string</p>'|truncatewords_html:'a' }}",
+		    "<p>string</p>" },
+		/* self-closing, singlets, misnested and upper-case tags */
+		{ "{{ '<DIV><img src=x><br/><i/><b>x y</i> z w'|"
+		    "truncatewords_html:2 }}",
+		    "<DIV><img src=x><br/><i/><b>x y \xe2\x80\xa6</b></div>" },
+		/* an unclosed '<' is text (chars) or skipped (words) */
+		{ "{{ '<<<a b c'|truncatechars_html:3 }}|"
+		    "{{ '<<<a b c'|truncatewords_html:1 }}",
+		    "<<\xe2\x80\xa6|<<<a \xe2\x80\xa6" },
+		/* an unsafe input is escaped after the cut */
+		{ "{{ hu|truncatewords_html:1 }}",
+		    "&lt;b&gt;x \xe2\x80\xa6&lt;/b&gt;" },
+	};
+	struct wk_map *c = wk_map_new(&arena);
+	const char *got;
+	size_t k;
+	int bad = 0;
+
+	(void)state;
+	wk_map_set(&arena, c, "a", nest(x_y));
+	wk_map_set(&arena, c, "sa", nest(x_sy));
+	wk_map_set(&arena, c, "st", nest(states));
+	wk_map_set(&arena, c, "fl", nest(flat));
+	wk_map_set(&arena, c, "ek", nest(empty_kids));
+	wk_map_set(&arena, c, "am", nest(amps));
+	wk_map_set(&arena, c, "sam", nest(samps));
+	wk_map_set(&arena, c, "e", wk_val_list(wk_list_new(&arena)));
+	wk_map_set(&arena, c, "none", wk_val_null());
+	wk_map_set(&arena, c, "h", wk_val_safe("<p>one <a href=\"#\">two - "
+	    "three <br>four</a> five</p>"));
+	wk_map_set(&arena, c, "hu", wk_val_str("<b>x y</b>"));
+	for (k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
+		got = render(rows[k].src, c);
+		if (strcmp(got, rows[k].want) != 0) {
+			print_error("ERROR: %s\n  got:  '%s'\n  want: '%s'\n",
+			    rows[k].src, got, rows[k].want);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
+/* random picks every item of a list, and only those. */
+static void
+test_random_spread(void **state)
+{
+	struct wk_map *c = wk_map_new(&arena);
+	struct wk_list *l = wk_list_new(&arena);
+	int seen[3] = { 0, 0, 0 }, k;
+	const char *got;
+
+	(void)state;
+	wk_list_push(&arena, l, wk_val_int(0));
+	wk_list_push(&arena, l, wk_val_int(1));
+	wk_list_push(&arena, l, wk_val_int(2));
+	wk_map_set(&arena, c, "l", wk_val_list(l));
+	for (k = 0; k < 200; k++) {
+		got = render("{{ l|random }}", c);
+		assert_true(got[0] >= '0' && got[0] <= '2' && got[1] == '\0');
+		seen[got[0] - '0'] = 1;
+	}
+	assert_true(seen[0] && seen[1] && seen[2]);
+}
+
+/* Hostile input stays linear and bounded: deep lists, many tags. */
+static void
+test_new_filters_bounded(void **state)
+{
+	struct wk_map *c = wk_map_new(&arena);
+	struct wk_value v = wk_val_str("x");
+	struct wk_list *l;
+	wk_buf b;
+	const char *got;
+	int k;
+
+	(void)state;
+	for (k = 0; k < 500; k++) {
+		l = wk_list_new(&arena);
+		wk_list_push(&arena, l, wk_val_str("i"));
+		wk_list_push(&arena, l, v);
+		v = wk_val_list(l);
+	}
+	wk_map_set(&arena, c, "deep", v);
+	got = render("{{ deep|unordered_list }}", c);
+	assert_non_null(strstr(got, "<li>"));
+	wk_buf_init(&b, &arena);
+	for (k = 0; k < 20000; k++)
+		wk_buf_puts(&b, "<b>");
+	wk_buf_puts(&b, "word word");
+	wk_map_set(&arena, c, "tags", wk_val_safen(wk_buf_cstr(&b), b.len));
+	got = render("{{ tags|truncatewords_html:1 }}", c);
+	assert_int_equal(strlen(got), 20000 * 3 + 4 + 4 + 20000 * 4);
+	got = render("{{ tags|truncatechars_html:2 }}", c);
+	assert_int_equal(strlen(got), 20000 * 3 + 1 + 3 + 20000 * 4);
 }
 
 static void
@@ -377,6 +624,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_stringformat_nul, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_format_date_api, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_new_filters, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_random_spread, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_new_filters_bounded, setup,
 		    teardown),
 	};
 

@@ -445,6 +445,14 @@ test_request_tags(void **state)
 	s.static_url = "https://cdn.example/s/";
 	out = render_req("{% static 'style.css' %}", c, &req, &err);
 	assert_string_equal(out, "https://cdn.example/s/style.0badf00d.css");
+	/* Django quotes the path: '?' and '&' do not start a query. */
+	out = render_req("{% static 'a b?c&d=%.js' %}", c, &req, &err);
+	assert_string_equal(out, "https://cdn.example/s/a%20b%3Fc%26d%3D%25.js");
+	/* Named date formats come from the request's settings. */
+	s.short_date_format = "d.m.Y";
+	out = render_req("{{ '2024-03-05'|date:'SHORT_DATE_FORMAT' }}|"
+	    "{{ '2024-03-05'|date:'YEAR_MONTH_FORMAT' }}", c, &req, &err);
+	assert_string_equal(out, "05.03.2024|March 2024");
 	/* csrf_token: empty until the CSRF module installs its hook. */
 	out = render_req("<form>{% csrf_token %}</form>", c, &req, &err);
 	assert_string_equal(out, "<form></form>");

@@ -60,6 +60,16 @@ struct wk_settings {
 	size_t n_trusted_origins;        /* csrf_trusted_origins */
 	long password_iterations;        /* password_iterations */
 
+	/* Django's named date formats ({{ d|date:"SHORT_DATE_FORMAT" }}),
+	 * Django's English defaults. */
+	const char *date_format;           /* date_format: N j, Y */
+	const char *datetime_format;       /* datetime_format: N j, Y, P */
+	const char *short_date_format;     /* short_date_format: m/d/Y */
+	const char *short_datetime_format; /* short_datetime_format: m/d/Y P */
+	const char *time_format;           /* time_format: P */
+	const char *month_day_format;      /* month_day_format: F j */
+	const char *year_month_format;     /* year_month_format: F Y */
+
 	const char *source;              /* file loaded, or NULL for defaults */
 };
 

@@ -39,6 +39,7 @@
 
 struct wk_request;
 struct wk_response;
+struct wk_settings;
 
 /* ---- embedded templates and static files (generated) ---------------------- */
 
@@ -204,6 +205,8 @@ int wk_asset_serve(const struct wk_template_set *set, struct wk_request *req,
 struct wk_filter_ctx {
 	wk_arena *arena;           /* for anything the filter allocates */
 	int autoescape;            /* 1 unless inside {% autoescape off %} */
+	const struct wk_settings *settings; /* the request's (named date
+	                                       formats); NULL: defaults */
 };
 
 /*

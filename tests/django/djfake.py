@@ -590,6 +590,22 @@ def _provided():
     return common
 
 
+# Django modules that are word lists and nothing else (the tests compare
+# Wick's output with their data): read from Django's source, never its
+# engine.  run_templates.py sets SOURCE to the source tree.
+SOURCE = None
+DATA_MODULES = ("django.utils.lorem_ipsum",)
+
+
+def _data_module(name):
+    path = os.path.join(SOURCE, *name.split(".")) + ".py"
+    m = types.ModuleType(name)
+    m.__file__ = path
+    with open(path, encoding="utf-8") as f:
+        exec(compile(f.read(), path, "exec"), m.__dict__)
+    return m
+
+
 class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(self, fullname, path, target=None):
         if fullname == "django" or fullname.startswith("django."):
@@ -600,6 +616,8 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def create_module(self, spec):
         if spec.name == "django.utils.timezone":
             return _tz_module()
+        if spec.name in DATA_MODULES and SOURCE is not None:
+            return _data_module(spec.name)
         m = FakeModule(spec.name)
         m.__path__ = []
         for k, v in _provided().get(spec.name, {}).items():

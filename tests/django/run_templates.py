@@ -217,6 +217,7 @@ def main():
         sys.exit("run_templates: no driver at %s" % args.driver)
     na = load_not_applicable(args.not_applicable)
 
+    djfake.SOURCE = args.django
     djfake.install()
     djfake.DRIVER = djfake.Driver(args.driver)
     sys.path.insert(0, tests_dir)
