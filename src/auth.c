@@ -377,10 +377,16 @@ wk_auth_authenticate(struct wk_request *req, const char *username,
 		}
 	}
 	{
+		/* A login that succeeds clears the name's failures; when that
+		 * fails the login still stands, but the log says why the
+		 * user may find themselves throttled later. */
 		struct wk_value args[1];
-		args[0] = wk_val_str(username);
-		(void)wk_raw_exec(req->arena, "DELETE FROM wick_login_failure "
-		    "WHERE username = ?", args, 1, NULL);
+		args[0] = wk_val_str(failure_name(req->arena, username));
+		if (args[0].kind != WK_VAL_STR ||
+		    wk_raw_exec(req->arena, "DELETE FROM wick_login_failure "
+		    "WHERE username = ?", args, 1, NULL) != WK_DB_OK)
+			wk_log(req, WK_LOG_WARN, "login: failures of '%s' not "
+			    "cleared: %s", username, wk_db_last_error());
 	}
 	*user = u;
 	return WK_AUTH_OK;

@@ -52,7 +52,8 @@ static struct {
 	int configured;        /* configure or set_path was called */
 	char app[64];
 	char path[PATH_MAX];
-	uint64_t busy_start_ms;
+	uint64_t busy_start_ms; /* when the current wait began */
+	int busy_retry;         /* wk__db_step is retrying a statement */
 	uint32_t rnd;
 	struct db_stmt cache[DB_CACHE_SLOTS];
 	char last_error[768];
@@ -453,7 +454,9 @@ db_busy_handler(void *ctx, int count)
 	uint64_t now = db_now_ms(), waited;
 
 	(void)ctx;
-	if (count == 0)
+	/* One wait per statement: when wk__db_step retries a statement the
+	 * handler gave up on, the clock it started keeps running. */
+	if (count == 0 && !db.busy_retry)
 		db.busy_start_ms = now;
 	waited = now - db.busy_start_ms;
 	if (waited >= (uint64_t)db.busy_ms)
@@ -742,28 +745,42 @@ wk__db_release(sqlite3_stmt *st, int cached)
 int
 wk__db_step(sqlite3_stmt *st, int first)
 {
-	uint64_t deadline = 0;
+	uint64_t now;
 	int rc, tries = 0;
 
+	/* The busy handler and the retries below share one clock, started
+	 * by whichever waits first: a statement waits db_busy_timeout_ms in
+	 * all, not that long in the handler and as long again here. */
+	db.busy_start_ms = 0;
+	db.busy_retry = 0;
 	for (;;) {
 		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			return WK_DB_ROW;
-		if (rc == SQLITE_DONE)
-			return WK_DB_DONE;
+		if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+			break;
 		if ((rc & 0xff) == SQLITE_BUSY && first) {
-			uint64_t now = db_now_ms();
-			if (deadline == 0)
-				deadline = now + (uint64_t)db.busy_ms;
-			if (now < deadline) {
+			now = db_now_ms();
+			if (db.busy_start_ms == 0)
+				db.busy_start_ms = now;
+			if (now < db.busy_start_ms + (uint64_t)db.busy_ms) {
+				uint64_t left = db.busy_start_ms +
+				    (uint64_t)db.busy_ms - now;
+				unsigned ms = db_backoff_ms(tries++);
+
 				sqlite3_reset(st);
-				db_sleep_ms(db_backoff_ms(tries++));
+				db_sleep_ms(ms > left ? (unsigned)left : ms);
+				db.busy_retry = 1;
 				continue;
 			}
 		}
-		sqlite3_reset(st);
-		return wk__db_fail(rc, sqlite3_sql(st));
+		break;
 	}
+	db.busy_retry = 0;
+	if (rc == SQLITE_ROW)
+		return WK_DB_ROW;
+	if (rc == SQLITE_DONE)
+		return WK_DB_DONE;
+	sqlite3_reset(st);
+	return wk__db_fail(rc, sqlite3_sql(st));
 }
 
 /* see db_int.h */

@@ -395,6 +395,39 @@ test_throttle_by_address(void **state)
 	assert_int_equal(login("alice", "correct+horse+battery"), 302);
 }
 
+/* A login that succeeds but cannot clear the name's failures still logs
+ * the user in, and the log says so (the failures stay counted). */
+static void
+test_failures_not_cleared_logged(void **state)
+{
+	char logbuf[4096];
+	FILE *f;
+	size_t n;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++)
+		assert_int_equal(login("alice", "wrong"), 200);
+	assert_int_equal(wk_raw_exec(&arena, "CREATE TRIGGER keep BEFORE "
+	    "DELETE ON wick_login_failure BEGIN SELECT RAISE(ABORT, 'kept'); "
+	    "END", NULL, 0, NULL), WK_DB_OK);
+	assert_non_null(f = tmpfile());
+	wk_log_set_fd(fileno(f));
+	assert_int_equal(login("alice", "correct+horse+battery"), 302);
+	wk_log_set_fd(-1);
+	rewind(f);
+	n = fread(logbuf, 1, sizeof(logbuf) - 1, f);
+	logbuf[n] = '\0';
+	fclose(f);
+	assert_non_null(strstr(logbuf, "failures of 'alice' not cleared"));
+	assert_non_null(strstr(logbuf, "kept"));
+	assert_int_equal(count("failures"), 3);
+	assert_int_equal(wk_raw_exec(&arena, "DROP TRIGGER keep", NULL, 0,
+	    NULL), WK_DB_OK);
+	assert_int_equal(login("alice", "correct+horse+battery"), 302);
+	assert_int_equal(count("failures"), 0);
+}
+
 static void
 test_huge_password_refused_fast(void **state)
 {
@@ -806,6 +839,7 @@ main(void)
 		T(test_same_answer_for_bad_logins),
 		T(test_throttle_by_username),
 		T(test_throttle_by_address),
+		T(test_failures_not_cleared_logged),
 		T(test_huge_password_refused_fast),
 		T(test_rehash_when_iterations_rose),
 		T(test_password_change_ends_sessions),

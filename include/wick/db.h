@@ -19,7 +19,9 @@
  *                       (sqlite3_db_config: no SQL to parse)
  *   busy handler        SQLITE_BUSY is retried with a jittered, bounded
  *                       exponential backoff for up to
- *                       settings.db_busy_timeout_ms (default 5000)
+ *                       settings.db_busy_timeout_ms (default 5000) per
+ *                       statement in all: the handler and the
+ *                       statement's own retries share that one clock
  *
  * then the schema version is compared with the migrations compiled into
  * the binary (migrate.h): a database that is behind gives
@@ -27,7 +29,8 @@
  * setting is on.
  *
  * Statements are prepared once per process and cached by their SQL text
- * (SQLITE_PREPARE_PERSISTENT); the ORM binds every value.
+ * (a plain prepare: a CGI process lives for one request, so SQLite's
+ * long-lived-statement hint would not pay); the ORM binds every value.
  *
  * Where the database lives: settings.database; when that is NULL,
  * $HOME/.local/share/wick/APP.sqlite3, with HOME taken from the password
