@@ -312,6 +312,10 @@ decode_back(const char *s, size_t i, size_t *start)
 	size_t j = i, k = 0;
 	uint32_t cp;
 
+	if ((unsigned char)s[i - 1] < 0x80) {
+		*start = i - 1;
+		return (unsigned char)s[i - 1];
+	}
 	while (j > 0 && k < 4 && ((unsigned char)s[j - 1] & 0xc0) == 0x80) {
 		j--;
 		k++;
