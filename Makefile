@@ -20,7 +20,7 @@ WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wformat=2 -Wundef -Wcast-qual -Wvla
 HARDEN   = -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fno-strict-overflow
 OPT      = -O2 -g
-CFLAGS_COMMON = $(STD) $(WARN) $(HARDEN) $(OPT) -Iinclude -MMD -MP
+CFLAGS_COMMON = $(STD) $(WARN) $(HARDEN) $(OPT) -Iinclude -Ibuild/gen -MMD -MP
 
 # SQLite compile-time options for the production build, chosen for one
 # short-lived single-threaded process per request:
@@ -121,7 +121,7 @@ SQLITE_HAVE_NOT = PREAD64 PWRITE64 LOCALTIME_S DLFCN_H ZLIB_H READLINE \
 BEARSSL_CFLAGS = -W -Wall -O2 -fstack-protector-strong
 
 # Debian packages each command needs (installed by tools/ensure-packages).
-RUN_PKGS  = gcc make musl-tools dpkg-dev tcl xz-utils file
+RUN_PKGS  = gcc make musl-tools dpkg-dev tcl xz-utils file unicode-data
 TEST_PKGS = $(RUN_PKGS) libcmocka-dev libsqlite3-dev libbearssl-dev \
             apache2 curl clang libclang-rt-14-dev valgrind sqlite3 \
             python3 python3-django strace
@@ -153,6 +153,7 @@ LIB_SRCS = \
 	src/value.c \
 	src/template_parse.c \
 	src/template_filters.c \
+	src/unicode.c \
 	src/template_render.c \
 	src/template_tags.c \
 	src/template_lorem.c \
@@ -258,7 +259,8 @@ django: $(DJANGO_DRIVER)
 # folders are prerequisites too, so adding or removing a file regenerates.
 TPL_TOOL      = build/tools/wk-templates
 TPL_TOOL_SRCS = tools/wk-templates.c src/arena.c src/buf.c src/value.c \
-                src/template_parse.c src/template_filters.c src/random.c
+                src/template_parse.c src/template_filters.c src/unicode.c \
+                src/random.c
 BLOG_ASSET_FILES = $(shell find cgi-bin/blog/templates cgi-bin/blog/static \
                    -type f ! -name '.*' 2>/dev/null)
 
@@ -272,6 +274,23 @@ build/gen/blog_assets.c: $(TPL_TOOL) $(BLOG_ASSET_FILES) \
 	$(TPL_TOOL) --app blog --templates cgi-bin/blog/templates \
 		--static cgi-bin/blog/static \
 		--source-dir $(CURDIR)/cgi-bin/blog/templates --out $@
+
+# ---- Unicode tables ----------------------------------------------------------
+# src/unicode.c (the case and slugify filters) includes tables that
+# tools/gen-unicode writes from Debian's unicode-data package, for every
+# build: the same Unicode under glibc and musl, no library linked.
+UNICODE_DIR   = /usr/share/unicode
+UNICODE_FILES = $(addprefix $(UNICODE_DIR)/,UnicodeData.txt SpecialCasing.txt \
+                DerivedCoreProperties.txt DerivedNormalizationProps.txt)
+UNICODE_GEN   = build/gen/unicode_data.h
+
+$(UNICODE_GEN): tools/gen-unicode $(wildcard $(UNICODE_FILES))
+	@tools/ensure-packages unicode-data
+	@mkdir -p $(@D)
+	tools/gen-unicode $(UNICODE_DIR) > $@.tmp
+	mv $@.tmp $@
+
+$(foreach b,musl glibc asan,build/$(b)/src/unicode.o): $(UNICODE_GEN)
 
 # ---- production build: musl, static -----------------------------------------
 # The options are a file whose date changes only when they do, so editing
@@ -369,9 +388,9 @@ build/asan/bin/%: build/asan/tests/%.o $(ASAN_BLOG) $(ASAN_LIB)
 	$(CC) $(ASAN_FLAGS) -o $@ $< $(ASAN_BLOG) $(ASAN_LIB) $(TEST_LIBS)
 
 # ---- fuzzers (clang + libFuzzer) ---------------------------------------------
-FUZZ_CFLAGS = $(STD) -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
+FUZZ_CFLAGS = $(STD) -Iinclude -Ibuild/gen -g -O1 -fsanitize=fuzzer,address,undefined \
               -fno-sanitize-recover=all
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(UNICODE_GEN)
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) $(SYS_LIBS)
 

@@ -10,9 +10,10 @@
  * input: hostile text (100,000 '<', an unclosed tag) costs no more than
  * plain text of the same size.
  *
- * Text handling is UTF-8 aware where Django counts characters (length,
- * truncatechars, slice) and ASCII-only where it changes case (lower,
- * upper, title, capfirst, slugify): non-ASCII letters pass unchanged.
+ * Text handling is UTF-8 aware: characters are counted as Django counts
+ * them (length, truncatechars, slice), and case (lower, upper, title,
+ * capfirst) and slugify follow Python 3's Unicode rules through
+ * src/unicode.c, with a byte-at-a-time path for ASCII text.
  */
 #include <assert.h>
 #include <ctype.h>
@@ -29,6 +30,7 @@
 #include "wick/settings.h"
 
 #include "template_int.h"
+#include "unicode_int.h"
 
 #define TPL_MAX_FILTERS 64
 #define JSON_MAX_DEPTH 64
@@ -322,21 +324,45 @@ f_pluralize(const struct wk_filter_ctx *c, const struct wk_value *in,
 
 /* ---- case and text ------------------------------------------------------------- */
 
+/* Any byte of p[0..n) at or above 0x80 (a string that is not ASCII)? */
 static int
-map_bytes(const struct wk_filter_ctx *c, const struct wk_value *in,
-    struct wk_value *out, int (*fn)(int))
+has_high(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)p[i] >= 0x80)
+			return 1;
+	return 0;
+}
+
+/*
+ * ASCII text changes case byte by byte in place; anything else goes
+ * through src/unicode.c (Python's full case mappings).
+ */
+static int
+map_case(const struct wk_filter_ctx *c, const struct wk_value *in,
+    struct wk_value *out, enum wk_uc_case how)
 {
 	const char *p;
 	char *q;
 	size_t n, i;
+	wk_buf b;
 
 	if (text_of(c, in, &p, &n) != 0)
 		return -1;
+	if (has_high(p, n)) {
+		wk_buf_init(&b, c->arena);
+		wk_buf_append(&b, "", 0);
+		if (wk_uc_case(&b, p, n, how) != 0)
+			return -1;
+		return from_buf(&b, 0, out);
+	}
 	if ((q = wk_arena_alloc(c->arena, n + 1)) == NULL)
 		return -1;
 	for (i = 0; i < n; i++)
-		q[i] = (unsigned char)p[i] < 0x80 ? (char)fn((unsigned char)p[i])
-		    : p[i];
+		q[i] = (char)(how == WK_UC_LOWER ? tolower((unsigned char)p[i]) :
+		    toupper((unsigned char)p[i]));
 	q[n] = '\0';
 	*out = wk_val_strn(q, n);
 	return 0;
@@ -347,7 +373,7 @@ f_lower(const struct wk_filter_ctx *c, const struct wk_value *in,
     const struct wk_value *arg, struct wk_value *out)
 {
 	(void)arg;
-	return map_bytes(c, in, out, tolower);
+	return map_case(c, in, out, WK_UC_LOWER);
 }
 
 static int
@@ -355,7 +381,7 @@ f_upper(const struct wk_filter_ctx *c, const struct wk_value *in,
     const struct wk_value *arg, struct wk_value *out)
 {
 	(void)arg;
-	return map_bytes(c, in, out, toupper);
+	return map_case(c, in, out, WK_UC_UPPER);
 }
 
 static int
@@ -365,50 +391,74 @@ f_capfirst(const struct wk_filter_ctx *c, const struct wk_value *in,
 	const char *p;
 	char *q;
 	size_t n;
+	wk_buf b;
 
 	(void)arg;
 	if (text_of(c, in, &p, &n) != 0)
 		return -1;
+	if (n > 0 && (unsigned char)p[0] >= 0x80) {
+		wk_buf_init(&b, c->arena);
+		wk_buf_append(&b, "", 0);
+		if (wk_uc_case(&b, p, n, WK_UC_CAPFIRST) != 0)
+			return -1;
+		return from_buf(&b, 0, out);
+	}
 	if ((q = wk_arena_strndup(c->arena, p, n)) == NULL)
 		return -1;
-	if (n > 0 && (unsigned char)q[0] < 0x80)
+	if (n > 0)
 		q[0] = (char)toupper((unsigned char)q[0]);
 	*out = wk_val_strn(q, n);
 	return 0;
 }
 
+/*
+ * Django's title: Python's str.title(), then
+ *   re.sub("([a-z])'([A-Z])", lambda m: m[0].lower(), t)
+ *   re.sub(r"\d([A-Z])", lambda m: m[0].lower(), t)
+ * done here in one pass over the title-cased bytes.  A match of the first
+ * ends at the letter it lowers, so the next match starts after it ("Ab'C'D"
+ * becomes "Ab'c'D"); \d is Unicode's decimal digits.
+ */
 static int
 f_title(const struct wk_filter_ctx *c, const struct wk_value *in,
     const struct wk_value *arg, struct wk_value *out)
 {
 	const char *p;
 	char *q;
-	size_t n, i;
-	int prev_alpha = 0, prev_digit = 0, after_apos = 0;
+	size_t n, i, w;
+	uint32_t cp;
+	int prev_digit = 0;
+	wk_buf b;
 
 	(void)arg;
 	if (text_of(c, in, &p, &n) != 0)
 		return -1;
-	if ((q = wk_arena_strndup(c->arena, p, n)) == NULL)
+	wk_buf_init(&b, c->arena);
+	wk_buf_append(&b, "", 0);
+	if (wk_uc_case(&b, p, n, WK_UC_TITLE) != 0)
 		return -1;
-	for (i = 0; i < n; i++) {
+	q = b.data;  /* not NULL: the empty append above allocated it */
+	for (i = 0; i < b.len; i += w) {
 		unsigned char ch = (unsigned char)q[i];
-		int alpha = isalpha(ch) && ch < 0x80;
 
-		if (alpha) {
-			/* Python's title(), then Django's fixes for "they're"
-			 * and "1st". */
-			if (prev_alpha || prev_digit || after_apos)
-				q[i] = (char)tolower(ch);
-			else
-				q[i] = (char)toupper(ch);
+		w = 1;
+		if (ch >= 'a' && ch <= 'z' && i + 2 < b.len && q[i + 1] == '\'' &&
+		    q[i + 2] >= 'A' && q[i + 2] <= 'Z') {
+			q[i + 2] = (char)tolower((unsigned char)q[i + 2]);
+			w = 3;
+			prev_digit = 0;
+			continue;
 		}
-		after_apos = ch == '\'' && prev_alpha;
-		prev_alpha = alpha || ch >= 0x80;
-		prev_digit = isdigit(ch) && ch < 0x80;
+		if (ch >= 'A' && ch <= 'Z' && prev_digit)
+			q[i] = (char)tolower(ch);
+		if (ch < 0x80)
+			prev_digit = ch >= '0' && ch <= '9';
+		else {
+			w = wk_uc_decode(q + i, b.len - i, &cp);
+			prev_digit = wk_uc_isdecimal(cp);
+		}
 	}
-	*out = wk_val_strn(q, n);
-	return 0;
+	return from_buf(&b, 0, out);
 }
 
 static int
@@ -685,32 +735,39 @@ f_addslashes(const struct wk_filter_ctx *c, const struct wk_value *in,
 	return from_buf(&b, 0, out);
 }
 
+/*
+ * Django's slugify; Wick's slugify:"unicode" is Django's
+ * slugify(value, allow_unicode=True) (the filter itself takes no argument
+ * in Django).  src/unicode.c does all but the final strip('-_').
+ */
 static int
 f_slugify(const struct wk_filter_ctx *c, const struct wk_value *in,
     const struct wk_value *arg, struct wk_value *out)
 {
-	const char *p;
-	size_t n, i;
-	int dash = 0;
+	const char *p, *a, *d;
+	size_t n, an, lo, hi;
+	int allow_unicode = 0;
 	wk_buf b;
 
-	(void)arg;
+	if (arg != NULL) {
+		if (text_of(c, arg, &a, &an) != 0)
+			return -1;
+		allow_unicode = an == 7 && memcmp(a, "unicode", 7) == 0;
+	}
 	if (text_of(c, in, &p, &n) != 0)
 		return -1;
 	wk_buf_init(&b, c->arena);
 	wk_buf_append(&b, "", 0);
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)p[i];
-
-		if (ch < 0x80 && (isalnum(ch) || ch == '_')) {
-			if (dash && b.len > 0)
-				wk_buf_putc(&b, '-');
-			dash = 0;
-			wk_buf_putc(&b, (char)tolower(ch));
-		} else if (ch == ' ' || ch == '-' || ch == '\t' || ch == '\n')
-			dash = 1;
-	}
-	return from_buf(&b, 0, out);
+	if (wk_uc_slugify(&b, p, n, allow_unicode) != 0 || b.failed)
+		return -1;
+	d = wk_buf_cstr(&b);
+	for (lo = 0; lo < b.len && (d[lo] == '-' || d[lo] == '_'); lo++)
+		;
+	for (hi = b.len; hi > lo && (d[hi - 1] == '-' || d[hi - 1] == '_');
+	    hi--)
+		;
+	*out = wk_val_strn(d + lo, hi - lo);
+	return 0;
 }
 
 /* ---- sequences ---------------------------------------------------------------------- */
@@ -2952,7 +3009,7 @@ static const struct tpl_filter_def builtin_filters[] = {
 	{ "safe", f_safe, 0 },
 	{ "safeseq", f_safeseq, 0 },
 	{ "slice", f_slice, REQ | KEEP },
-	{ "slugify", f_slugify, KEEP },
+	{ "slugify", f_slugify, OPT | KEEP },  /* Wick: :"unicode" */
 	{ "stringformat", f_stringformat, REQ | KEEP },
 	{ "striptags", f_striptags, KEEP },
 	{ "time", f_time, OPT },
