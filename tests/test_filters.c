@@ -162,6 +162,22 @@ test_filter_table(void **state)
 		/* case */
 		{ "{{ u|upper }} {{ s|capfirst }} {{ 'ABC'|lower }}",
 		    "H\xc3\x89LLO W\xc3\x96RLD Hello world abc" },
+		/* Unicode case (Python's str methods), issue 18 */
+		{ "{{ 'stra\xc3\x9f" "e'|upper }}", "STRASSE" },
+		{ "{{ '\xce\x9f\xce\x94\xce\x9f\xce\xa3 \xce\xa3" "A'|lower }}",
+		    "\xce\xbf\xce\xb4\xce\xbf\xcf\x82 \xcf\x83" "a" },
+		{ "{{ '\xc7\x86" "a'|title }}", "\xc7\x85" "a" },
+		{ "{{ '\xc3\xa9lan'|capfirst }}", "\xc3\x89lan" },
+		{ "{{ \"a'b'c ab'c'd\"|title }}", "A'B'C Ab'c'D" },
+		{ "{{ '\xc3\xa9lan \xc3\xbcn\xc3\xaf" "code'|slugify }}",
+		    "elan-unicode" },
+		{ "{{ '\xc3\xa9lan \xc3\xbcn'|slugify:'unicode' }}",
+		    "\xc3\xa9lan-\xc3\xbcn" },
+		/* invalid and truncated UTF-8 passes through (slugify drops it) */
+		{ "{{ 'a\xff\xc3'|upper }}", "A\xff\xc3" },
+		{ "{{ '\xe2\x82'|capfirst }}", "\xe2\x82" },
+		{ "{{ '\xed\xa0\x80x'|title }}", "\xed\xa0\x80X" },
+		{ "{{ 'a\xc0\xaf" "b'|slugify:'unicode' }}", "ab" },
 		{ "{{ title|title }}", "They&#x27;re Bill&#x27;s 1st "
 		    "Mixed-Case" },
 		/* upper is not is_safe in Django: "&amp;" would become the
