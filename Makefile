@@ -129,43 +129,23 @@ TEST_PKGS = $(RUN_PKGS) libcmocka-dev libsqlite3-dev libbearssl-dev \
 BENCH_PKGS = wrk
 
 # ---- sources ---------------------------------------------------------------
-# The library: one file per component (see README "How a request flows").
-LIB_SRCS = \
-	src/arena.c \
-	src/buf.c \
-	src/kv.c \
-	src/log.c \
-	src/random.c \
-	src/settings.c \
-	src/request.c \
-	src/response.c \
-	src/router.c \
-	src/security.c \
-	src/app.c \
-	src/commands.c \
-	src/devserver.c \
-	src/testclient.c \
-	src/db.c \
-	src/model.c \
-	src/orm.c \
-	src/migrate.c \
-	src/json.c \
-	src/value.c \
-	src/template_parse.c \
-	src/template_filters.c \
-	src/unicode.c \
-	src/template_render.c \
-	src/template_tags.c \
-	src/template_lorem.c \
-	src/template_load.c \
-	src/crypto.c \
-	src/password.c \
-	src/multipart.c \
-	src/csrf.c \
-	src/validate.c \
-	src/form.c \
-	src/session.c \
-	src/auth.c
+# The library, by component (see README "How a request flows"); each
+# folder of src/ has its public headers in the same folder of include/wick/.
+CORE_SRCS = src/core/arena.c src/core/buf.c src/core/kv.c src/core/log.c \
+	src/core/random.c src/core/settings.c src/core/commands.c \
+	src/core/json.c src/core/value.c src/core/unicode.c src/core/crypto.c
+HTTP_SRCS = src/http/request.c src/http/response.c src/http/router.c \
+	src/http/security.c src/http/app.c src/http/multipart.c
+FRONT_SRCS = src/front/devserver.c src/front/testclient.c
+DB_SRCS = src/db/db.c src/db/model.c src/db/orm.c src/db/migrate.c
+TEMPLATE_SRCS = src/template/parse.c src/template/filters.c \
+	src/template/render.c src/template/tags.c src/template/lorem.c \
+	src/template/load.c
+AUTH_SRCS = src/auth/password.c src/auth/csrf.c src/auth/session.c \
+	src/auth/auth.c
+FORMS_SRCS = src/forms/validate.c src/forms/form.c
+LIB_SRCS = $(CORE_SRCS) $(HTTP_SRCS) $(FRONT_SRCS) $(DB_SRCS) \
+	$(TEMPLATE_SRCS) $(AUTH_SRCS) $(FORMS_SRCS)
 
 # The demo app: cgi-bin/blog.cgi.
 BLOG_SRCS = \
@@ -258,9 +238,9 @@ django: $(DJANGO_DRIVER)
 # file holding the templates and the content-hashed static files.  The
 # folders are prerequisites too, so adding or removing a file regenerates.
 TPL_TOOL      = build/tools/wk-templates
-TPL_TOOL_SRCS = tools/wk-templates.c src/arena.c src/buf.c src/value.c \
-                src/template_parse.c src/template_filters.c src/unicode.c \
-                src/random.c
+TPL_TOOL_SRCS = tools/wk-templates.c src/core/arena.c src/core/buf.c \
+                src/core/value.c src/template/parse.c src/template/filters.c \
+                src/core/unicode.c src/core/random.c
 BLOG_ASSET_FILES = $(shell find cgi-bin/blog/templates cgi-bin/blog/static \
                    -type f ! -name '.*' 2>/dev/null)
 
@@ -276,7 +256,7 @@ build/gen/blog_assets.c: $(TPL_TOOL) $(BLOG_ASSET_FILES) \
 		--source-dir $(CURDIR)/cgi-bin/blog/templates --out $@
 
 # ---- Unicode tables ----------------------------------------------------------
-# src/unicode.c (the case and slugify filters) includes tables that
+# src/core/unicode.c (the case and slugify filters) includes tables that
 # tools/gen-unicode writes from Debian's unicode-data package, for every
 # build: the same Unicode under glibc and musl, no library linked.
 UNICODE_DIR   = /usr/share/unicode
@@ -333,9 +313,11 @@ $(MUSL_LIB): $(call objs,musl,$(LIB_SRCS))
 # to each other, so a request touches fewer pages of code (each first touch
 # is a page fault, paid on every exec).  They are linked from the objects;
 # the rest comes from libwick.a as needed.
-HOT_SRCS = src/arena.c src/buf.c src/kv.c src/log.c src/random.c \
-	src/settings.c src/request.c src/response.c src/router.c \
-	src/security.c src/app.c src/session.c src/csrf.c src/auth.c src/db.c
+HOT_SRCS = src/core/arena.c src/core/buf.c src/core/kv.c src/core/log.c \
+	src/core/random.c src/core/settings.c src/http/request.c \
+	src/http/response.c src/http/router.c src/http/security.c \
+	src/http/app.c src/auth/session.c src/auth/csrf.c src/auth/auth.c \
+	src/db/db.c
 # cgi-bin/blog/hot.ld then gathers the functions /hello runs, libc's
 # start-up included, at the start of the text (see its opening comment).
 BLOG_LAYOUT = cgi-bin/blog/hot.ld
@@ -479,11 +461,11 @@ build/bench/template_bench: bench/template_bench.c $(GLIBC_LIB)
 
 # PBKDF2 throughput (bench/pbkdf2_vs_openssl compares it with OpenSSL's),
 # built like the app: musl, static, BearSSL from build/deps.
-build/bench/pbkdf2_bench: bench/pbkdf2_bench.c src/crypto.c src/random.c \
-		include/wick/crypto.h $(DEPS_LIBS)
+build/bench/pbkdf2_bench: bench/pbkdf2_bench.c src/core/crypto.c src/core/random.c \
+		include/wick/core/crypto.h $(DEPS_LIBS)
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(STD) $(WARN) $(HARDEN) $(OPT) -Iinclude -I$(DEPS_DIR)/include \
-		-static -o $@ bench/pbkdf2_bench.c src/crypto.c src/random.c \
+		-static -o $@ bench/pbkdf2_bench.c src/core/crypto.c src/core/random.c \
 		$(DEPS_DIR)/lib/libbearssl.a
 
 clean:

@@ -98,7 +98,7 @@ if [ -z "$sid" ]; then
 fi
 [ -n "$newcsrf" ] && csrf=$newcsrf   # rotated at login
 
-# mask SECRET: the 64-character token a form carries (src/csrf.c's
+# mask SECRET: the 64-character token a form carries (src/auth/csrf.c's
 # wk_csrf_mask: 32 random characters, then secret + mask mod 62).
 mask() {
 	local m

@@ -35,7 +35,7 @@
 #define HDR_ROOM 512            /* the header block goes in front of the body */
 #define OUT_SIZE 65536
 
-/* Exactly the SQL src/orm.c assembles for the view's query. */
+/* Exactly the SQL src/db/orm.c assembles for the view's query. */
 static const char sql[] =
     "SELECT \"id\", \"title\", \"slug\", \"body\", \"author_name\", "
     "\"created\", \"published\", \"author\" FROM \"blog_post\" "
@@ -95,7 +95,7 @@ put_int(long long v)
 }
 
 /* Length of the valid UTF-8 sequence at s (n bytes left) or 0; *cp gets
- * its code point.  The same rules as src/json.c. */
+ * its code point.  The same rules as src/core/json.c. */
 static size_t
 utf8(const unsigned char *s, size_t n, unsigned *cp)
 {
@@ -222,7 +222,7 @@ main(void)
 	    SQLITE_OK)
 		return 1;
 	sqlite3_busy_timeout(db, 5000);
-	/* as the app does (src/db.c): checkpoint at 64 WAL pages */
+	/* as the app does (src/db/db.c): checkpoint at 64 WAL pages */
 	sqlite3_wal_autocheckpoint(db, 64);
 	if (sqlite3_prepare_v2(db, sql, sizeof(sql) - 1, &st, NULL) !=
 	    SQLITE_OK)

@@ -18,7 +18,7 @@
  *    with the app's rules (+ as space, bad escapes, NUL or invalid UTF-8
  *    refused, at most 1000 fields, the last of a repeated name wins);
  *  - takes sessionid and csrftoken from the Cookie header and checks the
- *    token as src/csrf.c does: Sec-Fetch-Site and Origin (and Referer
+ *    token as src/auth/csrf.c does: Sec-Fetch-Site and Origin (and Referer
  *    over HTTPS), the cookie's format, the form field (or X-CSRFToken),
  *    the 64-character masked form unmasked with the 32-character secret,
  *    compared in constant time;
@@ -27,7 +27,7 @@
  *    that SQLite's work is the same: the session row by key and expiry,
  *    the user it names (every column, as the ORM loads it), the post
  *    (id and published), the INSERT of the comment;
- *  - checks the user as src/auth.c does (active, and the SHA-256 of the
+ *  - checks the user as src/auth/auth.c does (active, and the SHA-256 of the
  *    password hash, in hex, equal to the digest kept in the session;
  *    BearSSL from build/deps, as the app) and, when that fails, ends the
  *    session as the app does (DELETE, then a new one);
@@ -66,7 +66,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* BearSSL's headers test BR_DOXYGEN_IGNORE with #if (see src/crypto.c). */
+/* BearSSL's headers test BR_DOXYGEN_IGNORE with #if (see src/core/crypto.c). */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wundef"
 #include <bearssl_hash.h>
@@ -91,7 +91,7 @@
 #define MESSAGE_NEW "Your post was published."
 #define MESSAGE_LEVEL "2"       /* WK_MSG_SUCCESS */
 
-/* The app's statements, character for character (src/session.c, the
+/* The app's statements, character for character (src/auth/session.c, the
  * ORM's SELECTs for wk_orm_get and the view's wk_q_get, its INSERT). */
 static const char sql_session[] = "SELECT session_data FROM wick_session "
     "WHERE session_key = ? AND expire_date > ?";
@@ -210,7 +210,7 @@ answer(const char *status)
 
 /* ---- text ----------------------------------------------------------------------- */
 
-/* Characters in s[0, n), or -1 if it is not UTF-8 (src/request.c's rules:
+/* Characters in s[0, n), or -1 if it is not UTF-8 (src/http/request.c's rules:
  * no overlong forms, no surrogates, nothing above U+10FFFF). */
 static long
 utf8_chars(const char *s, size_t n)
@@ -384,7 +384,7 @@ put_pairs(struct buf *b, const struct pair *pairs, size_t n)
 	}
 }
 
-/* ---- CSRF (src/csrf.c) -------------------------------------------------------------- */
+/* ---- CSRF (src/auth/csrf.c) -------------------------------------------------------------- */
 
 static int
 alnum_index(unsigned char c)
@@ -818,7 +818,7 @@ main(void)
 		return answer("500 Internal Server Error");
 	sqlite3_extended_result_codes(db, 1);
 	sqlite3_busy_timeout(db, 5000);
-	/* as the app does (src/db.c): checkpoint at 64 WAL pages */
+	/* as the app does (src/db/db.c): checkpoint at 64 WAL pages */
 	sqlite3_wal_autocheckpoint(db, 64);
 	if (sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, &fk) !=
 	    SQLITE_OK || !fk)

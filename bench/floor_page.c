@@ -31,7 +31,7 @@
 #define OUT_SIZE (256 * 1024)
 #define SECRET_LEN 32
 
-/* The SQL src/orm.c assembles for the two views. */
+/* The SQL src/db/orm.c assembles for the two views. */
 static const char sql_list[] =
     "SELECT \"id\", \"title\", \"slug\", \"body\", \"author_name\", "
     "\"created\", \"published\", \"author\" FROM \"blog_post\" "
@@ -245,7 +245,7 @@ detail(sqlite3 *db, long long id, char secret[SECRET_LEN])
 	PUTS(" comments</h2>\n</section>\n");
 
 	/* A new CSRF secret and the form's token: 32 random characters,
-	 * then secret + mask mod 62 (src/csrf.c's masking). */
+	 * then secret + mask mod 62 (src/auth/csrf.c's masking). */
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		return -1;
 	for (i = 0; i < SECRET_LEN; i++) {
@@ -344,7 +344,7 @@ main(void)
 	    SQLITE_OK)
 		return 1;
 	sqlite3_busy_timeout(db, 5000);
-	/* as the app does (src/db.c): checkpoint at 64 WAL pages */
+	/* as the app does (src/db/db.c): checkpoint at 64 WAL pages */
 	sqlite3_wal_autocheckpoint(db, 64);
 	if (sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, &fk) !=
 	    SQLITE_OK || !fk)

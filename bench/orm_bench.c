@@ -36,10 +36,10 @@
 
 #include <sqlite3.h>
 
-#include "wick/db.h"
-#include "wick/log.h"
-#include "wick/migrate.h"
-#include "wick/orm.h"
+#include "wick/db/db.h"
+#include "wick/core/log.h"
+#include "wick/db/migrate.h"
+#include "wick/db/orm.h"
 #include "../cgi-bin/blog/models.h"
 
 #define POSTS 1000

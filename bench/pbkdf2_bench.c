@@ -17,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "wick/crypto.h"
+#include "wick/core/crypto.h"
 
 /* Seconds since an arbitrary start, monotonic. */
 static double

@@ -23,13 +23,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "wick/arena.h"
-#include "wick/buf.h"
-#include "wick/request.h"
-#include "wick/router.h"
-#include "wick/settings.h"
-#include "wick/template.h"
-#include "wick/value.h"
+#include "wick/core/arena.h"
+#include "wick/core/buf.h"
+#include "wick/http/request.h"
+#include "wick/http/router.h"
+#include "wick/core/settings.h"
+#include "wick/template/template.h"
+#include "wick/core/value.h"
 
 #define NROWS 20
 #define ITER 2000

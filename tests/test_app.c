@@ -16,13 +16,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "wick/app.h"
-#include "wick/log.h"
-#include "wick/middleware.h"
-#include "wick/request.h"
-#include "wick/response.h"
-#include "wick/router.h"
-#include "wick/testclient.h"
+#include "wick/http/app.h"
+#include "wick/core/log.h"
+#include "wick/http/middleware.h"
+#include "wick/http/request.h"
+#include "wick/http/response.h"
+#include "wick/http/router.h"
+#include "wick/front/testclient.h"
 #include "../cgi-bin/blog/blog.h"
 
 /* ---- the demo's contract --------------------------------------------------- */

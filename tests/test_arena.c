@@ -1,6 +1,6 @@
 /*
  * test_arena.c - the per-request allocator, buffers and name/value lists
- * (src/arena.c, src/buf.c, src/kv.c are small; their tests live together).
+ * (src/core/arena.c, src/core/buf.c, src/core/kv.c are small; their tests live together).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,9 +9,9 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "wick/arena.h"
-#include "wick/buf.h"
-#include "wick/kv.h"
+#include "wick/core/arena.h"
+#include "wick/core/buf.h"
+#include "wick/core/kv.h"
 
 static void
 test_alloc_alignment_and_reuse(void **state)

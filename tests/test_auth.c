@@ -22,17 +22,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "wick/auth.h"
-#include "wick/crypto.h"
-#include "wick/db.h"
-#include "wick/log.h"
-#include "wick/middleware.h"
-#include "wick/migrate.h"
-#include "wick/orm.h"
-#include "wick/password.h"
-#include "wick/response.h"
-#include "wick/session.h"
-#include "wick/testclient.h"
+#include "wick/auth/auth.h"
+#include "wick/core/crypto.h"
+#include "wick/db/db.h"
+#include "wick/core/log.h"
+#include "wick/http/middleware.h"
+#include "wick/db/migrate.h"
+#include "wick/db/orm.h"
+#include "wick/auth/password.h"
+#include "wick/http/response.h"
+#include "wick/auth/session.h"
+#include "wick/front/testclient.h"
 #include "../cgi-bin/blog/blog.h"
 #include "../cgi-bin/blog/models.h"
 

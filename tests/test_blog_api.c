@@ -14,14 +14,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "wick/app.h"
-#include "wick/db.h"
-#include "wick/json.h"
-#include "wick/log.h"
-#include "wick/migrate.h"
-#include "wick/orm.h"
-#include "wick/settings.h"
-#include "wick/testclient.h"
+#include "wick/http/app.h"
+#include "wick/db/db.h"
+#include "wick/core/json.h"
+#include "wick/core/log.h"
+#include "wick/db/migrate.h"
+#include "wick/db/orm.h"
+#include "wick/core/settings.h"
+#include "wick/front/testclient.h"
 #include "../cgi-bin/blog/blog.h"
 #include "../cgi-bin/blog/models.h"
 

@@ -1,5 +1,5 @@
 /*
- * test_crypto.c - known-answer tests for src/crypto.c: SHA-256 (FIPS 180
+ * test_crypto.c - known-answer tests for src/core/crypto.c: SHA-256 (FIPS 180
  * examples), HMAC-SHA256 (RFC 4231 cases 1-7), PBKDF2-HMAC-SHA256 (RFC 7914
  * section 11 and the usual RFC 6070-style inputs, checked against Python's
  * hashlib), base64 (RFC 4648 section 10) and hex, plus the strict decoder
@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wick/crypto.h"
-#include "wick/random.h"
+#include "wick/core/crypto.h"
+#include "wick/core/random.h"
 
 /* Hex of n bytes, for readable assertion messages. */
 static void

@@ -1,5 +1,5 @@
 /*
- * test_csrf.c - src/csrf.c against Django's CSRF test cases, re-expressed
+ * test_csrf.c - src/auth/csrf.c against Django's CSRF test cases, re-expressed
  * (django/tests/csrf_tests): no cookie, bad or short tokens and cookies,
  * bare and masked tokens (and Django's own masked/unmasked pair), the
  * header token, a token only in the query string, Origin and the HTTPS
@@ -19,16 +19,16 @@
 #include <string.h>
 #include <strings.h>
 
-#include "wick/app.h"
-#include "wick/arena.h"
-#include "wick/csrf.h"
-#include "wick/log.h"
-#include "wick/middleware.h"
-#include "wick/request.h"
-#include "wick/response.h"
-#include "wick/router.h"
-#include "wick/settings.h"
-#include "wick/testclient.h"
+#include "wick/http/app.h"
+#include "wick/core/arena.h"
+#include "wick/auth/csrf.h"
+#include "wick/core/log.h"
+#include "wick/http/middleware.h"
+#include "wick/http/request.h"
+#include "wick/http/response.h"
+#include "wick/http/router.h"
+#include "wick/core/settings.h"
+#include "wick/front/testclient.h"
 
 /* Django's test constants (csrf_tests/tests.py) */
 #define TEST_SECRET "lcccccccX2kcccccccY2jcccccccssIC"

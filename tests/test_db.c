@@ -24,15 +24,15 @@
 
 #include <sqlite3.h>
 
-#include "wick/app.h"
-#include "wick/db.h"
-#include "wick/log.h"
-#include "wick/migrate.h"
-#include "wick/orm.h"
-#include "wick/request.h"
-#include "wick/response.h"
-#include "wick/settings.h"
-#include "wick/testclient.h"
+#include "wick/http/app.h"
+#include "wick/db/db.h"
+#include "wick/core/log.h"
+#include "wick/db/migrate.h"
+#include "wick/db/orm.h"
+#include "wick/http/request.h"
+#include "wick/http/response.h"
+#include "wick/core/settings.h"
+#include "wick/front/testclient.h"
 #include "../cgi-bin/blog/blog.h"
 
 #define T_ITEM(F, M) \

@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "wick/devserver.h"
+#include "wick/front/devserver.h"
 
 static char tmpdir[64];
 static char script[128];

@@ -12,10 +12,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "wick/arena.h"
-#include "wick/buf.h"
-#include "wick/template.h"
-#include "wick/value.h"
+#include "wick/core/arena.h"
+#include "wick/core/buf.h"
+#include "wick/template/template.h"
+#include "wick/core/value.h"
 
 static wk_arena arena;
 

@@ -16,14 +16,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "wick/db.h"
-#include "wick/form.h"
-#include "wick/log.h"
-#include "wick/migrate.h"
-#include "wick/multipart.h"
-#include "wick/orm.h"
-#include "wick/template.h"
-#include "wick/validate.h"
+#include "wick/db/db.h"
+#include "wick/forms/form.h"
+#include "wick/core/log.h"
+#include "wick/db/migrate.h"
+#include "wick/http/multipart.h"
+#include "wick/db/orm.h"
+#include "wick/template/template.h"
+#include "wick/forms/validate.h"
 
 static wk_arena arena;
 
@@ -244,7 +244,7 @@ test_email_url_tables(void **state)
 
 
 /*
- * Django's validator rules, one row per rule (src/validate.c; the whole of
+ * Django's validator rules, one row per rule (src/forms/validate.c; the whole of
  * Django's own data runs in tests/django/run_validators.py).
  */
 static void

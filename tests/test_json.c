@@ -14,9 +14,9 @@
 #include <limits.h>
 #include <string.h>
 
-#include "wick/json.h"
-#include "wick/request.h"
-#include "wick/settings.h"
+#include "wick/core/json.h"
+#include "wick/http/request.h"
+#include "wick/core/settings.h"
 
 static wk_arena arena;
 

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "wick/log.h"
-#include "wick/request.h"
+#include "wick/core/log.h"
+#include "wick/http/request.h"
 
 /* Run the log call with fd 2 redirected to a pipe; return what it wrote. */
 static size_t

@@ -14,12 +14,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "wick/app.h"
-#include "wick/db.h"
-#include "wick/log.h"
-#include "wick/migrate.h"
-#include "wick/orm.h"
-#include "wick/settings.h"
+#include "wick/http/app.h"
+#include "wick/db/db.h"
+#include "wick/core/log.h"
+#include "wick/db/migrate.h"
+#include "wick/db/orm.h"
+#include "wick/core/settings.h"
 
 #define M_NOTE(F, M) \
 	F(M, text, TEXT) \

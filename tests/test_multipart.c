@@ -1,5 +1,5 @@
 /*
- * test_multipart.c - src/multipart.c: boundary parsing, fields and files,
+ * test_multipart.c - src/http/multipart.c: boundary parsing, fields and files,
  * the same bodies fed in every chunking (one byte at a time, odd sizes,
  * from a pipe), files stored 0600 in a 0700 folder and gone after cleanup,
  * and a table of malformed and oversized bodies - each must fail with the
@@ -22,11 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "wick/arena.h"
-#include "wick/buf.h"
-#include "wick/multipart.h"
-#include "wick/request.h"
-#include "wick/settings.h"
+#include "wick/core/arena.h"
+#include "wick/core/buf.h"
+#include "wick/http/multipart.h"
+#include "wick/http/request.h"
+#include "wick/core/settings.h"
 
 #define CT "multipart/form-data; boundary=XyZ"
 

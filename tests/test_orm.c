@@ -15,11 +15,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "wick/db.h"
-#include "wick/log.h"
-#include "wick/migrate.h"
-#include "wick/model.h"
-#include "wick/orm.h"
+#include "wick/db/db.h"
+#include "wick/core/log.h"
+#include "wick/db/migrate.h"
+#include "wick/db/model.h"
+#include "wick/db/orm.h"
 
 /* ---- test models ------------------------------------------------------------------ */
 
@@ -699,7 +699,7 @@ test_raw_needs_literal(void **state)
 	f = popen("gcc -std=c11 -fsyntax-only -Iinclude -x c - "
 	    ">/dev/null 2>&1", "w");
 	assert_non_null(f);
-	fputs("#include \"wick/orm.h\"\n"
+	fputs("#include \"wick/db/orm.h\"\n"
 	    "int f(struct wk_raw *r, wk_arena *a, const char *sql);\n"
 	    "int f(struct wk_raw *r, wk_arena *a, const char *sql)\n"
 	    "{ return wk_raw(r, a, sql, NULL, 0); }\n", f);
@@ -708,7 +708,7 @@ test_raw_needs_literal(void **state)
 	f = popen("gcc -std=c11 -fsyntax-only -Iinclude -x c - "
 	    ">/dev/null 2>&1", "w");
 	assert_non_null(f);
-	fputs("#include \"wick/orm.h\"\n"
+	fputs("#include \"wick/db/orm.h\"\n"
 	    "int f(struct wk_raw *r, wk_arena *a);\n"
 	    "int f(struct wk_raw *r, wk_arena *a)\n"
 	    "{ return wk_raw(r, a, \"SELECT 1\", NULL, 0); }\n", f);

@@ -14,11 +14,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "wick/db.h"
-#include "wick/migrate.h"
-#include "wick/orm.h"
-#include "wick/template.h"
-#include "wick/testclient.h"
+#include "wick/db/db.h"
+#include "wick/db/migrate.h"
+#include "wick/db/orm.h"
+#include "wick/template/template.h"
+#include "wick/front/testclient.h"
 #include "../cgi-bin/blog/blog.h"
 #include "../cgi-bin/blog/models.h"
 

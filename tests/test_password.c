@@ -1,5 +1,5 @@
 /*
- * test_password.c - src/password.c: Django-format hashes both ways
+ * test_password.c - src/auth/password.c: Django-format hashes both ways
  * (known answers computed with Python's hashlib.pbkdf2_hmac, the function
  * Django's hasher calls, including Django's own test password 'lètmein'
  * with salt 'seasalt'), malformed and hostile stored values, rehash
@@ -15,8 +15,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "wick/arena.h"
-#include "wick/password.h"
+#include "wick/core/arena.h"
+#include "wick/auth/password.h"
 
 /* Django 6.0's default: make_password('lètmein', 'seasalt', ...) */
 static const char django_1200000[] = "pbkdf2_sha256$1200000$seasalt$"

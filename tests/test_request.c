@@ -1,5 +1,5 @@
 /*
- * test_request.c - the request parser (src/request.c) against well-formed
+ * test_request.c - the request parser (src/http/request.c) against well-formed
  * and hostile CGI environments: bad percent-encoding and UTF-8, NULs,
  * CRLF, oversized URLs, headers and bodies, field floods, duplicate keys,
  * bad Content-Length, bodies that stall or arrive in pieces through a pipe,
@@ -21,10 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "wick/arena.h"
-#include "wick/kv.h"
-#include "wick/request.h"
-#include "wick/settings.h"
+#include "wick/core/arena.h"
+#include "wick/core/kv.h"
+#include "wick/http/request.h"
+#include "wick/core/settings.h"
 
 #define MAX_ENV 64
 

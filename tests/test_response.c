@@ -19,10 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "wick/log.h"
-#include "wick/request.h"
-#include "wick/response.h"
-#include "wick/settings.h"
+#include "wick/core/log.h"
+#include "wick/http/request.h"
+#include "wick/http/response.h"
+#include "wick/core/settings.h"
 
 /* ---- fixtures ------------------------------------------------------------ */
 

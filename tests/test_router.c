@@ -1,5 +1,5 @@
 /*
- * test_router.c - unit tests for src/router.c.
+ * test_router.c - unit tests for src/http/router.c.
  *
  * The router decides which code runs for a URL and builds the URLs pages
  * link to, so every converter is tried with values it must accept and
@@ -19,11 +19,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "wick/arena.h"
-#include "wick/kv.h"
-#include "wick/log.h"
-#include "wick/request.h"
-#include "wick/router.h"
+#include "wick/core/arena.h"
+#include "wick/core/kv.h"
+#include "wick/core/log.h"
+#include "wick/http/request.h"
+#include "wick/http/router.h"
 
 /* ---- fixtures ----------------------------------------------------------- */
 

@@ -13,11 +13,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "wick/log.h"
-#include "wick/middleware.h"
-#include "wick/request.h"
-#include "wick/response.h"
-#include "wick/settings.h"
+#include "wick/core/log.h"
+#include "wick/http/middleware.h"
+#include "wick/http/request.h"
+#include "wick/http/response.h"
+#include "wick/core/settings.h"
 
 struct fix {
 	wk_arena arena;

@@ -18,15 +18,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "wick/db.h"
-#include "wick/log.h"
-#include "wick/middleware.h"
-#include "wick/migrate.h"
-#include "wick/orm.h"
-#include "wick/request.h"
-#include "wick/response.h"
-#include "wick/session.h"
-#include "wick/testclient.h"
+#include "wick/db/db.h"
+#include "wick/core/log.h"
+#include "wick/http/middleware.h"
+#include "wick/db/migrate.h"
+#include "wick/db/orm.h"
+#include "wick/http/request.h"
+#include "wick/http/response.h"
+#include "wick/auth/session.h"
+#include "wick/front/testclient.h"
 
 static char tmpdir[64];
 static char keyfile[128];

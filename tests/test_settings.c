@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "wick/settings.h"
+#include "wick/core/settings.h"
 
 static char tmpdir[64];
 static char conf_path[128];

@@ -17,16 +17,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "wick/arena.h"
-#include "wick/buf.h"
-#include "wick/kv.h"
-#include "wick/log.h"
-#include "wick/request.h"
-#include "wick/response.h"
-#include "wick/router.h"
-#include "wick/settings.h"
-#include "wick/template.h"
-#include "wick/value.h"
+#include "wick/core/arena.h"
+#include "wick/core/buf.h"
+#include "wick/core/kv.h"
+#include "wick/core/log.h"
+#include "wick/http/request.h"
+#include "wick/http/response.h"
+#include "wick/http/router.h"
+#include "wick/core/settings.h"
+#include "wick/template/template.h"
+#include "wick/core/value.h"
 
 /* A small embedded set, as tools/wk-templates would generate (sorted). */
 static const struct wk_template_file files[] = {

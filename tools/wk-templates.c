@@ -24,8 +24,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "wick/arena.h"
-#include "wick/template.h"
+#include "wick/core/arena.h"
+#include "wick/template/template.h"
 
 #define MAX_FILES 4096
 #define MAX_FILE_BYTES ((size_t)16 << 20)
@@ -408,7 +408,7 @@ main(int argc, char **argv)
 	    "do not edit.\n * The app's templates and static files, "
 	    "embedded (see template.h).\n */\n", tdir, sdir ? " and " : "",
 	    sdir ? sdir : "");
-	fprintf(out, "#include <stddef.h>\n\n#include \"wick/template.h\"\n\n");
+	fprintf(out, "#include <stddef.h>\n\n#include \"wick/template/template.h\"\n\n");
 	fprintf(out, "extern const struct wk_template_set %s_templates;\n\n",
 	    app);
 	for (k = 0; k < nfiles; k++) {

@@ -11,16 +11,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "wick/app.h"
-#include "wick/auth.h"
-#include "wick/db.h"
-#include "wick/form.h"
-#include "wick/orm.h"
-#include "wick/request.h"
-#include "wick/response.h"
-#include "wick/router.h"
-#include "wick/session.h"
-#include "wick/template.h"
+#include "wick/http/app.h"
+#include "wick/auth/auth.h"
+#include "wick/db/db.h"
+#include "wick/forms/form.h"
+#include "wick/db/orm.h"
+#include "wick/http/request.h"
+#include "wick/http/response.h"
+#include "wick/http/router.h"
+#include "wick/auth/session.h"
+#include "wick/template/template.h"
 #include "blog.h"
 #include "models.h"
 

@@ -16,13 +16,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "wick/app.h"
-#include "wick/db.h"
-#include "wick/json.h"
-#include "wick/orm.h"
-#include "wick/request.h"
-#include "wick/response.h"
-#include "wick/router.h"
+#include "wick/http/app.h"
+#include "wick/db/db.h"
+#include "wick/core/json.h"
+#include "wick/db/orm.h"
+#include "wick/http/request.h"
+#include "wick/http/response.h"
+#include "wick/http/router.h"
 #include "blog.h"
 #include "models.h"
 

@@ -7,14 +7,14 @@
  */
 #include <stddef.h>
 
-#include "wick/app.h"
-#include "wick/auth.h"
-#include "wick/csrf.h"
-#include "wick/middleware.h"
-#include "wick/migrate.h"
-#include "wick/request.h"
-#include "wick/router.h"
-#include "wick/session.h"
+#include "wick/http/app.h"
+#include "wick/auth/auth.h"
+#include "wick/auth/csrf.h"
+#include "wick/http/middleware.h"
+#include "wick/db/migrate.h"
+#include "wick/http/request.h"
+#include "wick/http/router.h"
+#include "wick/auth/session.h"
 #include "blog.h"
 
 static const struct wk_route blog_routes[] = {

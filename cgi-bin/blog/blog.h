@@ -7,8 +7,8 @@
 #ifndef BLOG_H
 #define BLOG_H
 
-#include "wick/app.h"
-#include "wick/template.h"
+#include "wick/http/app.h"
+#include "wick/template/template.h"
 
 struct wk_request;
 struct wk_response;

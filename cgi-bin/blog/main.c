@@ -2,7 +2,7 @@
  * main.c - blog.cgi's entry point: everything is in wk_main().
  * Kept apart from app.c so that tests link the app without a main().
  */
-#include "wick/app.h"
+#include "wick/http/app.h"
 #include "blog.h"
 
 int

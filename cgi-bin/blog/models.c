@@ -8,8 +8,8 @@
  */
 #include <stddef.h>
 
-#include "wick/migrate.h"
-#include "wick/model.h"
+#include "wick/db/migrate.h"
+#include "wick/db/model.h"
 #include "models.h"
 
 WK_MODEL_DEFINE(blog_post, BLOG_POST, .verbose_name = "post",

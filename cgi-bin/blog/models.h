@@ -1,5 +1,5 @@
 /*
- * models.h - the blog's data: each model declared once (see wick/model.h).
+ * models.h - the blog's data: each model declared once (see wick/db/model.h).
  *
  * Each list below is the single place a field is written down; the C
  * structs, the field metadata, the tables (through the migrations in
@@ -8,8 +8,8 @@
 #ifndef BLOG_MODELS_H
 #define BLOG_MODELS_H
 
-#include "wick/auth.h"
-#include "wick/model.h"
+#include "wick/auth/auth.h"
+#include "wick/db/model.h"
 
 /* A blog post.  author_name stands in for a user link until auth exists. */
 #define BLOG_POST(F, M) \

@@ -12,14 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wick/app.h"
-#include "wick/db.h"
-#include "wick/log.h"
-#include "wick/orm.h"
-#include "wick/request.h"
-#include "wick/response.h"
-#include "wick/template.h"
-#include "wick/value.h"
+#include "wick/http/app.h"
+#include "wick/db/db.h"
+#include "wick/core/log.h"
+#include "wick/db/orm.h"
+#include "wick/http/request.h"
+#include "wick/http/response.h"
+#include "wick/template/template.h"
+#include "wick/core/value.h"
 #include "blog.h"
 #include "models.h"
 

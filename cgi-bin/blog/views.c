@@ -8,9 +8,9 @@
  */
 #include <string.h>
 
-#include "wick/request.h"
-#include "wick/response.h"
-#include "wick/router.h"
+#include "wick/http/request.h"
+#include "wick/http/response.h"
+#include "wick/http/router.h"
 #include "blog.h"
 
 int

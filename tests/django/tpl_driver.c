@@ -39,13 +39,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wick/arena.h"
-#include "wick/buf.h"
-#include "wick/form.h"
-#include "wick/json.h"
-#include "wick/kv.h"
-#include "wick/template.h"
-#include "wick/value.h"
+#include "wick/core/arena.h"
+#include "wick/core/buf.h"
+#include "wick/forms/form.h"
+#include "wick/core/json.h"
+#include "wick/core/kv.h"
+#include "wick/template/template.h"
+#include "wick/core/value.h"
 
 /* Django's test strings stay well under this; a line beyond it is refused. */
 #define DRIVER_MAX_LINE (16u * 1024u * 1024u)

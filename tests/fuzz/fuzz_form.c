@@ -16,11 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wick/arena.h"
-#include "wick/buf.h"
-#include "wick/form.h"
-#include "wick/request.h"
-#include "wick/session.h"
+#include "wick/core/arena.h"
+#include "wick/core/buf.h"
+#include "wick/forms/form.h"
+#include "wick/http/request.h"
+#include "wick/auth/session.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wick/arena.h"
-#include "wick/buf.h"
-#include "wick/json.h"
+#include "wick/core/arena.h"
+#include "wick/core/buf.h"
+#include "wick/core/json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

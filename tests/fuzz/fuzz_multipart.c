@@ -18,8 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "wick/arena.h"
-#include "wick/multipart.h"
+#include "wick/core/arena.h"
+#include "wick/http/multipart.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

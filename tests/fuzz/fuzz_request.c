@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wick/arena.h"
-#include "wick/kv.h"
-#include "wick/request.h"
-#include "wick/settings.h"
+#include "wick/core/arena.h"
+#include "wick/core/kv.h"
+#include "wick/http/request.h"
+#include "wick/core/settings.h"
 
 #define FUZZ_MAX_ENV 128
 

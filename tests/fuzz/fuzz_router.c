@@ -9,11 +9,11 @@
 #include <string.h>
 #include <stdlib.h>
 #include <stdio.h>
-#include "wick/arena.h"
-#include "wick/kv.h"
-#include "wick/log.h"
-#include "wick/request.h"
-#include "wick/router.h"
+#include "wick/core/arena.h"
+#include "wick/core/kv.h"
+#include "wick/core/log.h"
+#include "wick/http/request.h"
+#include "wick/http/router.h"
 
 static int v(struct wk_request *r, struct wk_response *resp) { (void)r; (void)resp; return 0; }
 

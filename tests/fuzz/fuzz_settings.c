@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "wick/arena.h"
-#include "wick/settings.h"
+#include "wick/core/arena.h"
+#include "wick/core/settings.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

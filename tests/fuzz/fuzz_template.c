@@ -15,10 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wick/arena.h"
-#include "wick/buf.h"
-#include "wick/template.h"
-#include "wick/value.h"
+#include "wick/core/arena.h"
+#include "wick/core/buf.h"
+#include "wick/template/template.h"
+#include "wick/core/value.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

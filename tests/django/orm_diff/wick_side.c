@@ -16,11 +16,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "wick/db.h"
-#include "wick/json.h"
-#include "wick/migrate.h"
-#include "wick/model.h"
-#include "wick/orm.h"
+#include "wick/db/db.h"
+#include "wick/core/json.h"
+#include "wick/db/migrate.h"
+#include "wick/db/model.h"
+#include "wick/db/orm.h"
 
 #define OD_CATEGORY(F, M) \
 	F(M, title, TEXT) \

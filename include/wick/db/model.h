@@ -1,0 +1,270 @@
+/*
+ * model.h - models declared once.
+ *
+ * A model is written ONE time, as an X-macro listing its fields.  From that
+ * one list the C struct, an enum of field positions, the field metadata
+ * (names, kinds, offsets, options) and - through the metadata - the table
+ * schema, the migrations' columns, the ORM's checks of user-supplied field
+ * names and the admin's labels are all derived.  There is no second list
+ * to keep in step.
+ *
+ * In a header (cgi-bin/blog/models.h):
+ *
+ *   #define BLOG_POST(F, M) \
+ *       F(M, title,   TEXT,     .max_length = 200) \
+ *       F(M, slug,    TEXT,     .max_length = 200, .flags = WK_UNIQUE) \
+ *       F(M, body,    TEXT,     .flags = WK_BLANK) \
+ *       F(M, created, DATETIME, .flags = WK_INDEX) \
+ *       F(M, published, BOOL,   .def = "0")
+ *   WK_MODEL_STRUCT(blog_post, BLOG_POST)
+ *
+ * which declares
+ *
+ *   struct blog_post { long long id; const char *title; ... int published;
+ *                      uint64_t wk_nulls; };
+ *   enum { blog_post__id, blog_post__title, ..., blog_post__nfields };
+ *   extern const struct wk_model blog_post_model;
+ *
+ * and in exactly one .c file:
+ *
+ *   WK_MODEL_DEFINE(blog_post, BLOG_POST, .verbose_name = "post")
+ *
+ * Every model gets an auto-increment primary key `id` (long long) as its
+ * first field; the table is named after the model (blog_post).
+ *
+ * Field kinds and their C types:
+ *   INT      int          INTEGER      BIGINT   long long   INTEGER
+ *   REAL     double       REAL         BOOL     int (0/1)   INTEGER
+ *   TEXT     const char * TEXT         BLOB     struct wk_blob  BLOB
+ *   DATE     const char * TEXT "YYYY-MM-DD" (ISO 8601)
+ *   DATETIME const char * TEXT "YYYY-MM-DDTHH:MM:SSZ" (ISO 8601, UTC)
+ *   FK       long long NAME (the target's id) plus const void *NAME_obj,
+ *            set to the related row when the query asked for it
+ *            (wk_q_select_related); needs .to = &target_model and
+ *            .on_delete (CASCADE by default).
+ *
+ * Options (designated initializers of struct wk_field): .flags (WK_NULL,
+ * WK_BLANK, WK_UNIQUE, WK_INDEX), .max_length (TEXT, in characters),
+ * .def (the default, written as text: "0", "draft", "1.5"), .choices
+ * (a WK_CHOICES list), .verbose_name, .help_text, .to, .on_delete.
+ *
+ * NULL: for TEXT-like kinds a NULL pointer is SQL NULL; for numbers set the
+ * field's bit in wk_nulls (wk_set_null).  Up to 63 fields per model.
+ */
+#ifndef WICK_MODEL_H
+#define WICK_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wick/core/arena.h"
+#include "wick/core/kv.h"
+
+enum wk_field_kind {
+	WK_FIELD_INT,
+	WK_FIELD_BIGINT,
+	WK_FIELD_REAL,
+	WK_FIELD_TEXT,
+	WK_FIELD_BOOL,
+	WK_FIELD_DATE,
+	WK_FIELD_DATETIME,
+	WK_FIELD_BLOB,
+	WK_FIELD_FK,
+	WK_FIELD__MAX
+};
+
+/* Field flags. */
+#define WK_NULL   0x01u  /* may be NULL */
+#define WK_BLANK  0x02u  /* TEXT may be "" (else "" is "required") */
+#define WK_UNIQUE 0x04u  /* unique index */
+#define WK_INDEX  0x08u  /* plain index */
+#define WK_PK     0x10u  /* the primary key (set on `id` only) */
+/* A foreign key without its automatic index (Django's db_index=False):
+ * for links another index already leads with, or that are never searched.
+ * Every schema object costs each new connection a parse, so fewer is
+ * faster. */
+#define WK_NO_INDEX 0x20u
+
+enum wk_on_delete {
+	WK_CASCADE,   /* delete the rows that point at a deleted row */
+	WK_PROTECT,   /* refuse the delete (WK_DB_CONSTRAINT) */
+	WK_SET_NULL,  /* set the link to NULL (the field needs WK_NULL) */
+	WK_ON_DELETE__MAX
+};
+
+/* A blob value: len bytes at data (arena memory when read). */
+struct wk_blob {
+	const void *data;
+	size_t len;
+};
+
+/* One allowed value and its human label. */
+struct wk_choice {
+	const char *value;
+	const char *label;
+};
+
+/* WK_CHOICES({"d", "Draft"}, {"p", "Published"}) - a terminated list. */
+#define WK_CHOICES(...) \
+	((const struct wk_choice[]){ __VA_ARGS__, { NULL, NULL } })
+
+struct wk_model;
+
+struct wk_field {
+	const char *name;               /* column and member name */
+	enum wk_field_kind kind;
+	size_t offset;                  /* of the member in the struct */
+	size_t rel_offset;              /* FK: of NAME_obj; else 0 */
+	unsigned flags;                 /* WK_NULL | WK_UNIQUE ... */
+	int max_length;                 /* TEXT: characters, 0 = no limit */
+	const char *def;                /* default, as text; NULL = none */
+	const struct wk_model *to;      /* FK: the target model */
+	enum wk_on_delete on_delete;    /* FK */
+	const struct wk_choice *choices;/* allowed values or NULL */
+	const char *verbose_name;       /* label; NULL = name */
+	const char *help_text;
+};
+
+struct wk_model {
+	const char *name;               /* table name: "blog_post" */
+	const char *verbose_name;       /* "post"; NULL = name */
+	const char *verbose_name_plural;
+	size_t size;                    /* sizeof the struct */
+	size_t nulls_offset;            /* of wk_nulls */
+	const struct wk_field *fields;  /* fields[0] is id */
+	size_t nfields;
+};
+
+/* ---- declaring models ---------------------------------------------------------- */
+
+#define WK__CTYPE_INT int
+#define WK__CTYPE_BIGINT long long
+#define WK__CTYPE_REAL double
+#define WK__CTYPE_TEXT const char *
+#define WK__CTYPE_BOOL int
+#define WK__CTYPE_DATE const char *
+#define WK__CTYPE_DATETIME const char *
+#define WK__CTYPE_BLOB struct wk_blob
+
+#define WK__MEMBER_INT(n) WK__CTYPE_INT n;
+#define WK__MEMBER_BIGINT(n) WK__CTYPE_BIGINT n;
+#define WK__MEMBER_REAL(n) WK__CTYPE_REAL n;
+#define WK__MEMBER_TEXT(n) WK__CTYPE_TEXT n;
+#define WK__MEMBER_BOOL(n) WK__CTYPE_BOOL n;
+#define WK__MEMBER_DATE(n) WK__CTYPE_DATE n;
+#define WK__MEMBER_DATETIME(n) WK__CTYPE_DATETIME n;
+#define WK__MEMBER_BLOB(n) WK__CTYPE_BLOB n;
+#define WK__MEMBER_FK(n) long long n; const void *n##_obj;
+
+#define WK__RELOFF_INT(M, n) 0
+#define WK__RELOFF_BIGINT(M, n) 0
+#define WK__RELOFF_REAL(M, n) 0
+#define WK__RELOFF_TEXT(M, n) 0
+#define WK__RELOFF_BOOL(M, n) 0
+#define WK__RELOFF_DATE(M, n) 0
+#define WK__RELOFF_DATETIME(M, n) 0
+#define WK__RELOFF_BLOB(M, n) 0
+#define WK__RELOFF_FK(M, n) offsetof(struct M, n##_obj)
+
+#define WK__MEMBER(M, n, k, ...) WK__MEMBER_##k(n)
+#define WK__ENUM(M, n, k, ...) M##__##n,
+#define WK__META(M, n, k, ...) { .name = #n, .kind = WK_FIELD_##k, \
+	.offset = offsetof(struct M, n), .rel_offset = WK__RELOFF_##k(M, n), \
+	__VA_ARGS__ },
+
+/* Declare struct M, its field enum and M_model from the list FIELDS. */
+#define WK_MODEL_STRUCT(M, FIELDS) \
+	struct M { \
+		long long id; \
+		FIELDS(WK__MEMBER, M) \
+		uint64_t wk_nulls; \
+	}; \
+	enum { M##__id, FIELDS(WK__ENUM, M) M##__nfields }; \
+	_Static_assert(M##__nfields <= 63, #M ": more than 63 fields"); \
+	extern const struct wk_model M##_model;
+
+/* Define M_model (in one .c file); extra args set struct wk_model fields. */
+#define WK_MODEL_DEFINE(M, FIELDS, ...) \
+	static const struct wk_field M##__fields[] = { \
+		{ .name = "id", .kind = WK_FIELD_BIGINT, \
+		  .offset = offsetof(struct M, id), .flags = WK_PK, \
+		  .verbose_name = "ID" }, \
+		FIELDS(WK__META, M) \
+	}; \
+	const struct wk_model M##_model = { \
+		.name = #M, \
+		.size = sizeof(struct M), \
+		.nulls_offset = offsetof(struct M, wk_nulls), \
+		.fields = M##__fields, \
+		.nfields = sizeof(M##__fields) / sizeof(M##__fields[0]), \
+		__VA_ARGS__ \
+	};
+
+/* The bit of field n of model M in wk_nulls. */
+#define WK_FIELD_BIT(M, n) ((uint64_t)1 << M##__##n)
+#define wk_is_null(obj, M, n) (((obj)->wk_nulls & WK_FIELD_BIT(M, n)) != 0)
+#define wk_set_null(obj, M, n) ((void)((obj)->wk_nulls |= WK_FIELD_BIT(M, n)))
+#define wk_clear_null(obj, M, n) \
+	((void)((obj)->wk_nulls &= ~WK_FIELD_BIT(M, n)))
+
+/* ---- using the metadata -------------------------------------------------------- */
+
+/*
+ * wk_model_field - the field named name (NUL-terminated) of m, or NULL.
+ * This is how user input (?sort=title) becomes a field: never SQL text.
+ */
+const struct wk_field *wk_model_field(const struct wk_model *m,
+    const char *name);
+
+/* wk_model_fieldn - like wk_model_field for a name of len bytes. */
+const struct wk_field *wk_model_fieldn(const struct wk_model *m,
+    const char *name, size_t len);
+
+/* wk_model_index - the position of f in m->fields. */
+size_t wk_model_index(const struct wk_model *m, const struct wk_field *f);
+
+/*
+ * wk_model_init - zero obj (m->size bytes) and apply the fields' defaults
+ * (text defaults point at the static default string).  Returns 0, or -1
+ * if a default does not parse for its kind (a declaration bug).
+ */
+int wk_model_init(const struct wk_model *m, void *obj);
+
+/* wk_model_is_null - 1 if field f of obj is NULL. */
+int wk_model_is_null(const struct wk_model *m, const struct wk_field *f,
+    const void *obj);
+
+/* wk_model_id - the primary key of obj. */
+long long wk_model_id(const struct wk_model *m, const void *obj);
+
+/*
+ * wk_model_validate - check obj against the metadata before writing: NOT
+ * NULL fields present, TEXT valid UTF-8 within max_length and not blank
+ * unless WK_BLANK, choices, DATE/DATETIME in ISO 8601 form, BOOL 0/1.
+ * Each problem is added to errors (if not NULL) as (field name, message),
+ * arena strings.  Returns the number of problems (0 = valid), -1 on
+ * allocation failure.  The id field is not checked.
+ */
+int wk_model_validate(const struct wk_model *m, const void *obj,
+    wk_arena *a, struct wk_kvlist *errors);
+
+/*
+ * wk_model_validate_field - the problem with field f of obj, as a static
+ * message ("This field is required.", "Ensure this value has at most 200
+ * characters.", ...), or NULL when it is valid.
+ */
+const char *wk_model_validate_field(const struct wk_model *m,
+    const struct wk_field *f, const void *obj);
+
+/*
+ * wk_model_check - sanity of a declaration (used by `APP check` and
+ * migrate): identifiers made of [a-z0-9_], FK targets set, SET_NULL only
+ * on WK_NULL fields, defaults that parse.  Writes problems into out, one
+ * per line; returns their number.
+ */
+int wk_model_check(const struct wk_model *m, char *out, size_t outlen);
+
+/* wk_field_label - the verbose name or the name. */
+const char *wk_field_label(const struct wk_field *f);
+
+#endif /* WICK_MODEL_H */

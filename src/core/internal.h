@@ -1,0 +1,19 @@
+/*
+ * internal.h - the few declarations shared between library files that are
+ * not part of the public API.
+ */
+#ifndef WICK_INTERNAL_H
+#define WICK_INTERNAL_H
+
+#include "wick/http/app.h"
+
+/*
+ * wk_commands_run - the management tool: run argv[1] (help when absent)
+ * from the built-in and the app's command tables.  settings_error is a
+ * configuration problem found at start (commands other than help refuse
+ * to run with it).  Returns the process exit status.
+ */
+int wk_commands_run(const struct wk_app *app, const struct wk_settings *s,
+    const char *settings_error, int argc, char **argv);
+
+#endif /* WICK_INTERNAL_H */

@@ -1,0 +1,307 @@
+/*
+ * internal.h - what the template files share and nobody else sees.
+ *
+ * The template engine is split by concern: parse.c turns text
+ * into the node tree declared here, render.c walks the tree,
+ * filters.c holds the filter table, tags.c the tags that
+ * reach outside the template (url, static and the prefixes, querystring,
+ * debug, csrf_token, now, custom tags), lorem.c {% lorem %}'s
+ * placeholder text, and load.c finds templates (embedded or on disk), caches them
+ * and offers the view-level calls.  tools/wk-templates links only the
+ * parser, the filters and value.c, so those never call into the request
+ * pipeline.
+ */
+#ifndef WICK_TEMPLATE_INT_H
+#define WICK_TEMPLATE_INT_H
+
+#include <stddef.h>
+
+#include "wick/template/template.h"
+#include "wick/core/value.h"
+
+#define TPL_MAX_NEST 100     /* tags inside tags (parse) */
+#define TPL_MAX_RENDER 20    /* extends/include chain (render) */
+#define TPL_MAX_CALLS 400    /* render recursion guard */
+
+/* One dotted part of a variable: `post`, `title`, `0`. */
+struct tpl_seg {
+	const char *name;
+	size_t len;
+};
+
+/* A literal or a variable path. */
+struct tpl_operand {
+	int is_var;
+	struct wk_value lit;         /* !is_var */
+	struct tpl_seg *segs;        /* is_var */
+	size_t nsegs;
+};
+
+/* A filter, from the built-in table or registered by the app. */
+struct tpl_filter_def {
+	const char *name;
+	wk_filter_fn fn;
+	unsigned flags;              /* WK_FILTER_* */
+};
+
+/* One `|name:arg` of an expression. */
+struct tpl_filter {
+	const struct tpl_filter_def *def;  /* NULL: lenient parse, look up
+	                                      when rendering */
+	const char *name;
+	size_t namelen;
+	int has_arg;
+	struct tpl_operand arg;
+};
+
+/* `post.title|truncatechars:40|upper` */
+struct tpl_expr {
+	struct tpl_operand base;
+	struct tpl_filter *filters;
+	size_t nfilters;
+};
+
+enum tpl_cond_op {
+	TC_LEAF, TC_OR, TC_AND, TC_NOT, TC_EQ, TC_NE, TC_LT, TC_GT, TC_LE,
+	TC_GE, TC_IN, TC_NOTIN, TC_IS, TC_ISNOT, TC__MAX
+};
+
+/* An {% if %} condition tree. */
+struct tpl_cond {
+	enum tpl_cond_op op;
+	struct tpl_cond *l, *r;      /* r is NULL for NOT */
+	struct tpl_expr *leaf;       /* TC_LEAF */
+};
+
+/* One `name=expr` (with, include ... with). */
+struct tpl_bind {
+	struct tpl_seg name;
+	struct tpl_expr *expr;
+};
+
+enum tpl_node_kind {
+	TN_TEXT, TN_VAR, TN_IF, TN_FOR, TN_WITH, TN_BLOCK, TN_INCLUDE,
+	TN_AUTOESCAPE, TN_URL, TN_CSRF, TN_STATIC, TN_NOW, TN_CYCLE,
+	TN_FIRSTOF, TN_SPACELESS, TN_CUSTOM, TN_RESETCYCLE, TN_IFCHANGED,
+	TN_WIDTHRATIO, TN_REGROUP, TN_FILTER, TN_LOREM, TN_DEBUG, TN_PREFIX,
+	TN_QUERYSTRING, TN__MAX
+};
+
+struct tpl_node;
+
+struct tpl_branch {
+	struct tpl_cond *cond;       /* NULL for else */
+	struct tpl_node *body;
+};
+
+struct tpl_tag_def {
+	const char *name;
+	wk_tag_fn fn;
+};
+
+struct tpl_node {
+	enum tpl_node_kind kind;
+	struct tpl_node *next;
+	unsigned line, col;
+	union {
+		struct { const char *p; size_t n; } text;
+		struct tpl_expr *var;
+		struct { struct tpl_branch *br; size_t n; } iff;
+		struct {
+			struct tpl_seg *names;
+			size_t nnames;
+			struct tpl_expr *seq;
+			int reversed;
+			struct tpl_node *body, *empty;
+		} loop;
+		struct { struct tpl_bind *b; size_t n; struct tpl_node *body; }
+		    with;
+		struct { const char *name; size_t len; struct tpl_node *body; }
+		    block;
+		struct {
+			struct tpl_expr *name;
+			struct tpl_bind *b;
+			size_t n;
+			int only;
+		} include;
+		struct { int on; struct tpl_node *body; } autoesc;
+		struct {
+			struct tpl_expr *name;
+			struct tpl_expr **args;
+			size_t nargs;
+			struct tpl_seg *kw;  /* keyword names, one per arg;
+			                        NULL: positional */
+			struct tpl_seg as;   /* as.len == 0: output */
+		} url;
+		struct {
+			struct tpl_expr *path;
+			struct tpl_seg as;
+		} stat;
+		struct { const char *fmt; size_t len; struct tpl_seg as; } now;
+		struct {
+			struct tpl_expr **items;
+			size_t n;
+			struct tpl_seg as;   /* `as name`; len 0: none */
+			int silent;          /* cycle ... as name silent */
+			const struct tpl_node *ref; /* {% cycle name %}: the
+			                               named cycle; else self */
+		} list;                      /* cycle, firstof */
+		const struct tpl_node *reset;   /* resetcycle: its cycle */
+		struct {
+			struct tpl_expr **args;  /* n == 0: compare the body */
+			size_t n;
+			struct tpl_node *body, *els;
+		} ifchanged;
+		struct {
+			struct tpl_expr *val, *max, *width;
+			struct tpl_seg as;
+		} ratio;                     /* widthratio */
+		struct {
+			struct tpl_expr *seq;
+			struct tpl_expr *by;     /* base's first segment is as */
+			struct tpl_seg as;
+		} regroup;
+		struct {
+			struct tpl_expr *chain;  /* base unused: the body */
+			struct tpl_node *body;
+		} filter;
+		struct {
+			struct tpl_expr *count;
+			char method;             /* 'w', 'p' or 'b' */
+			int random;
+		} lorem;
+		struct { int media; struct tpl_seg as; } prefix;
+		struct { struct tpl_bind *b; size_t n; } qs; /* querystring */
+		struct tpl_node *body;   /* spaceless */
+		struct {
+			const struct tpl_tag_def *def; /* NULL: look up later */
+			const char *name;
+			size_t len;
+			struct tpl_expr **args;
+			size_t nargs;
+		} custom;
+	} u;
+};
+
+struct wk_template {
+	const char *name;
+	struct tpl_node *body;
+	struct tpl_expr *extends;    /* {% extends %}, or NULL */
+	struct tpl_node **blocks;    /* every block node, in order */
+	size_t nblocks;
+	const char *text;            /* the source (for line numbers) */
+	size_t len;
+};
+
+/* A name bound while rendering (for, with, block, include ... with). */
+struct tpl_var {
+	const char *name;
+	size_t len;
+	struct wk_value v;
+};
+
+/* The blocks of one extends chain: nodes[0] is the child's. */
+struct tpl_block_entry {
+	const char *name;
+	size_t len;
+	const struct tpl_node *nodes[TPL_MAX_RENDER + 1];
+	size_t n;
+};
+
+struct tpl_cycle_state {
+	const struct tpl_node *node;
+	size_t next;
+};
+
+/* What an {% ifchanged %} saw last, per node and loop run. */
+struct tpl_changed_state {
+	const struct tpl_node *node;
+	unsigned long loop;          /* the loop run it belongs to */
+	struct wk_value *vals;       /* the arguments' values, or */
+	const char *text;            /* the body's text (no arguments) */
+	size_t textlen;
+};
+
+/* The state of one wk_template_render call. */
+struct tpl_render {
+	const struct wk_render_env *env;
+	wk_arena *a;
+	wk_buf *out;
+	const struct wk_map *ctx;
+	struct tpl_var *vars;        /* scope stack: vars[0..nvars) */
+	size_t nvars, capvars;
+	size_t floor;                /* lookups stop here (include only) */
+	const struct tpl_block_entry *blocks; /* the current extends chain */
+	size_t nblocks;
+	struct tpl_cycle_state *cycles;
+	size_t ncycles, capcycles;
+	struct tpl_changed_state *changed;
+	size_t nchanged, capchanged;
+	unsigned long loop;          /* the innermost for's run; 0 outside */
+	unsigned long loops;         /* for runs started so far */
+	int autoescape;
+	int depth;                   /* extends/include depth */
+	int calls;                   /* recursion guard */
+	unsigned long steps;         /* nodes visited; bounded by max_steps */
+	unsigned long max_steps;
+	const struct wk_template *tpl; /* for error positions */
+	struct wk_template_error *err;
+};
+
+/* filters.c: a filter by name (built-in or registered), or NULL. */
+const struct tpl_filter_def *tpl_filter_find(const char *name, size_t len);
+
+/* parse.c: a registered tag by name, or NULL. */
+const struct tpl_tag_def *tpl_tag_find(const char *name, size_t len);
+
+/* parse.c: line and column (1-based) of byte off in text. */
+void tpl_linecol(const char *text, size_t len, size_t off, unsigned *line,
+    unsigned *col);
+
+/* render.c: set r->err to "name:line:col: message" for node n. */
+int tpl_fail(struct tpl_render *r, const struct tpl_node *n,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* render.c: evaluate expression e into *out.  0 or -1. */
+int tpl_eval(struct tpl_render *r, const struct tpl_expr *e,
+    struct wk_value *out);
+
+/* render.c: write v escaped as a variable is.  0 or -1. */
+int tpl_output(struct tpl_render *r, const struct wk_value *v);
+
+/* render.c: bind name to v in the innermost scope.  0 or -1. */
+int tpl_bind(struct tpl_render *r, const char *name, size_t len,
+    struct wk_value v);
+
+/* render.c: count k more steps against max_steps (work a tag
+ * does without visiting nodes: lorem's words, regroup's items).  0 or -1. */
+int tpl_charge(struct tpl_render *r, const struct tpl_node *n,
+    unsigned long k);
+
+/* render.c: bind name to v where Django's set_upward would: the
+ * innermost binding of name if there is one, else a new one.  0 or -1. */
+int tpl_set_upward(struct tpl_render *r, const char *name, size_t len,
+    struct wk_value v);
+
+/* tags.c: nodes that reach outside the template. */
+int tpl_render_url(struct tpl_render *r, const struct tpl_node *n);
+int tpl_render_prefix(struct tpl_render *r, const struct tpl_node *n);
+int tpl_render_querystring(struct tpl_render *r, const struct tpl_node *n);
+int tpl_render_debug(struct tpl_render *r, const struct tpl_node *n);
+
+/* lorem.c: {% lorem %}. */
+int tpl_render_lorem(struct tpl_render *r, const struct tpl_node *n);
+int tpl_render_csrf(struct tpl_render *r, const struct tpl_node *n);
+int tpl_render_static(struct tpl_render *r, const struct tpl_node *n);
+int tpl_render_now(struct tpl_render *r, const struct tpl_node *n);
+int tpl_render_custom(struct tpl_render *r, const struct tpl_node *n);
+
+/* load.c: the template called name for a render in progress. */
+const struct wk_template *tpl_load_for(struct tpl_render *r,
+    const struct tpl_node *n, const char *name, size_t len);
+
+/* filters.c: escape n bytes for HTML into a new safe value. */
+int tpl_escape_value(wk_arena *a, const char *s, size_t n,
+    struct wk_value *out);
+
+#endif /* WICK_TEMPLATE_INT_H */
