@@ -137,7 +137,8 @@ CORE_SRCS = src/core/arena.c src/core/buf.c src/core/kv.c src/core/log.c \
 HTTP_SRCS = src/http/request.c src/http/response.c src/http/router.c \
 	src/http/security.c src/http/app.c src/http/multipart.c
 FRONT_SRCS = src/front/devserver.c src/front/testclient.c
-DB_SRCS = src/db/db.c src/db/model.c src/db/orm.c src/db/migrate.c
+DB_SRCS = src/db/db.c src/db/model.c src/db/query.c src/db/orm.c \
+	src/db/aggregate.c src/db/orm_value.c src/db/raw.c src/db/migrate.c
 TEMPLATE_SRCS = src/template/parse.c src/template/filters.c \
 	src/template/render.c src/template/tags.c src/template/lorem.c \
 	src/template/load.c
