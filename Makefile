@@ -135,8 +135,8 @@ CORE_SRCS = src/core/arena.c src/core/buf.c src/core/kv.c src/core/log.c \
 	src/core/random.c src/core/settings.c src/core/commands.c \
 	src/core/json.c src/core/value.c src/core/unicode.c src/core/crypto.c
 HTTP_SRCS = src/http/request.c src/http/response.c src/http/router.c \
-	src/http/security.c src/http/app.c src/http/multipart.c
-FRONT_SRCS = src/front/devserver.c src/front/testclient.c
+	src/http/security.c src/http/app.c src/http/multipart.c src/http/io.c
+FRONT_SRCS = src/front/cgi.c src/front/devserver.c src/front/testclient.c
 DB_SRCS = src/db/db.c src/db/model.c src/db/query.c src/db/orm.c \
 	src/db/aggregate.c src/db/orm_value.c src/db/raw.c src/db/migrate.c
 TEMPLATE_SRCS = src/template/parse.c src/template/filters.c \
@@ -328,8 +328,8 @@ $(MUSL_LIB): $(call objs,musl,$(LIB_SRCS))
 HOT_SRCS = src/core/arena.c src/core/buf.c src/core/kv.c src/core/log.c \
 	src/core/random.c src/core/settings.c src/http/request.c \
 	src/http/response.c src/http/router.c src/http/security.c \
-	src/http/app.c src/auth/session.c src/auth/csrf.c src/auth/auth.c \
-	src/db/db.c
+	src/http/app.c src/http/io.c src/front/cgi.c src/auth/session.c \
+	src/auth/csrf.c src/auth/auth.c src/db/db.c
 # cgi-bin/blog/hot.ld then gathers the functions /hello runs, libc's
 # start-up included, at the start of the text (see its opening comment).
 BLOG_LAYOUT = cgi-bin/blog/hot.ld

@@ -94,8 +94,7 @@ run(const struct rq *r)
 {
 	char *env[MAX_ENV + 1];
 	char cl[32];
-	struct wk_body_source body = { -1, r->body, r->body ? strlen(r->body) :
-		0 };
+	struct wk_mem_reader body;
 	size_t n = 0, i;
 	int mr;
 
@@ -116,7 +115,8 @@ run(const struct rq *r)
 		    r->content_type : "application/x-www-form-urlencoded");
 	}
 	env[n] = NULL;
-	assert_int_equal(wk_request_parse(&req, &arena, &settings, env, &body),
+	assert_int_equal(wk_request_parse(&req, &arena, &settings, env,
+	    wk_mem_reader_init(&body, r->body, r->body ? strlen(r->body) : 0)),
 	    0);
 	wk_response_init(&resp, &arena);
 	mr = wk_mw_csrf.on_request(&req, &resp);
@@ -686,11 +686,11 @@ test_token_without_middleware(void **state)
 {
 	char *env[] = { (char *)(uintptr_t)"REQUEST_METHOD=GET",
 		(char *)(uintptr_t)"HTTP_HOST=www.example.com", NULL };
-	struct wk_body_source body = { -1, NULL, 0 };
+	struct wk_mem_reader body;
 
 	(void)state;
-	assert_int_equal(wk_request_parse(&req, &arena, &settings, env, &body),
-	    0);
+	assert_int_equal(wk_request_parse(&req, &arena, &settings, env,
+	    wk_mem_reader_init(&body, NULL, 0)), 0);
 	wk_response_init(&resp, &arena);
 	wk_mw_csrf.on_response(&req, &resp);   /* empty slot: nothing */
 	assert_null(csrf_set_cookie());

@@ -717,15 +717,16 @@ test_parse_request(void **state)
 	struct wk_settings s;
 	struct wk_request req;
 	struct wk_multipart mp;
-	struct wk_body_source src = { -1, simple_body,
-		sizeof(simple_body) - 1 };
+	struct wk_mem_reader src;
 
 	(void)state;
 	wk_settings_defaults(&s);
 	snprintf(cl, sizeof(cl), "CONTENT_LENGTH=%zu",
 	    sizeof(simple_body) - 1);
 	env[2] = cl;
-	assert_int_equal(wk_request_parse(&req, &arena, &s, env, &src), 0);
+	assert_int_equal(wk_request_parse(&req, &arena, &s, env,
+	    wk_mem_reader_init(&src, simple_body, sizeof(simple_body) - 1)),
+	    0);
 	assert_int_equal(req.post.len, 0);
 	assert_int_equal(wk_multipart_parse_request(&req, &opts, &mp), 0);
 	assert_string_equal(wk_request_post(&req, "title"),
@@ -734,6 +735,9 @@ test_parse_request(void **state)
 	assert_null(wk_request_post(&req, "upload"));  /* files stay out */
 	wk_multipart_cleanup(&mp);
 }
+
+/* The body reader of pipe_request: it must outlive the request. */
+static struct wk_fd_reader pipe_src;
 
 /* A CGI request (body on a descriptor) with simple_body's first n bytes
  * in a pipe; the write end stays open when keep_open (a stalled client). */
@@ -751,7 +755,6 @@ pipe_request(struct wk_request *req, struct wk_settings *s, size_t n,
 		(char *)(uintptr_t)"SERVER_PORT=80",
 		NULL
 	};
-	struct wk_body_source src = { -1, NULL, 0 };
 	int p[2];
 
 	snprintf(cl, sizeof(cl), "CONTENT_LENGTH=%zu",
@@ -764,8 +767,8 @@ pipe_request(struct wk_request *req, struct wk_settings *s, size_t n,
 		close(p[1]);
 		*wfd = -1;
 	}
-	src.fd = p[0];
-	return wk_request_parse(req, &arena, s, env, &src);
+	return wk_request_parse(req, &arena, s, env,
+	    wk_fd_reader_init(&pipe_src, p[0]));
 }
 
 /* Under CGI the body is not read into memory: the parser streams it from
@@ -785,12 +788,13 @@ test_parse_request_streamed(void **state)
 	wk_settings_defaults(&s);
 	assert_int_equal(pipe_request(&req, &s, sizeof(simple_body) - 1, 0,
 	    &wfd), 0);
-	rfd = req.body_fd;
+	rfd = pipe_src.fd;
 	assert_true(rfd >= 0);
+	assert_ptr_equal(req.body_reader, &pipe_src.base);  /* left there */
 	assert_int_equal(req.body_len, 0);       /* nothing held in memory */
 	assert_int_equal(req.body_left, sizeof(simple_body) - 1);
 	assert_int_equal(wk_multipart_parse_request(&req, &opts, &mp), 0);
-	assert_int_equal(req.body_fd, -1);       /* consumed */
+	assert_null(req.body_reader);            /* consumed */
 	assert_string_equal(wk_request_post(&req, "title"),
 	    "Hello, w\xc3\xb6rld");
 	up = wk_multipart_find(&mp, "upload");
@@ -824,7 +828,7 @@ test_parse_request_stalled(void **state)
 	s.read_timeout_ms = 200;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_int_equal(pipe_request(&req, &s, 150, 1, &wfd), 0);
-	rfd = req.body_fd;
+	rfd = pipe_src.fd;
 	assert_int_equal(wk_multipart_parse_request(&req, &opts, &mp), 400);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) /

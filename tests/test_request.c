@@ -65,7 +65,7 @@ static int
 parse_mem(const char *const *env, const char *body, size_t body_len)
 {
 	char *full[MAX_ENV + 8];
-	struct wk_body_source src = { -1, body, body_len };
+	struct wk_mem_reader src;
 	size_t i, n = 0;
 
 	for (i = 0; env != NULL && env[i] != NULL; i++) {
@@ -77,7 +77,8 @@ parse_mem(const char *const *env, const char *body, size_t body_len)
 	full[n++] = (char *)(uintptr_t)"SERVER_NAME=localhost";
 	full[n++] = (char *)(uintptr_t)"SERVER_PORT=80";
 	full[n] = NULL;
-	return wk_request_parse(&req, &arena, &settings, full, &src);
+	return wk_request_parse(&req, &arena, &settings, full,
+	    wk_mem_reader_init(&src, body, body_len));
 }
 
 static int
@@ -91,7 +92,7 @@ static int
 parse_fd(const char *const *env, int fd)
 {
 	char *full[MAX_ENV + 4];
-	struct wk_body_source src = { fd, NULL, 0 };
+	static struct wk_fd_reader src;   /* outlives req */
 	size_t i, n = 0;
 
 	for (i = 0; env[i] != NULL; i++) {
@@ -100,7 +101,8 @@ parse_fd(const char *const *env, int fd)
 	}
 	full[n++] = (char *)(uintptr_t)"HTTP_HOST=localhost";
 	full[n] = NULL;
-	return wk_request_parse(&req, &arena, &settings, full, &src);
+	return wk_request_parse(&req, &arena, &settings, full,
+	    wk_fd_reader_init(&src, fd));
 }
 
 static long long
@@ -1269,15 +1271,15 @@ static void
 test_host_from_server_name(void **state)
 {
 	char *env[8];
-	struct wk_body_source src = { -1, NULL, 0 };
+	struct wk_mem_reader src;
 
 	(void)state;
 	env[0] = (char *)(uintptr_t)"REQUEST_METHOD=GET";
 	env[1] = (char *)(uintptr_t)"SERVER_NAME=WWW.Example.com";
 	env[2] = (char *)(uintptr_t)"SERVER_PORT=8080";
 	env[3] = NULL;
-	assert_int_equal(wk_request_parse(&req, &arena, &settings, env, &src),
-	    0);
+	assert_int_equal(wk_request_parse(&req, &arena, &settings, env,
+	    wk_mem_reader_init(&src, NULL, 0)), 0);
 	assert_string_equal(req.host_port, "WWW.Example.com:8080");
 	assert_string_equal(req.host, "www.example.com");
 	assert_string_equal(req.server_name, "WWW.Example.com");
@@ -1288,13 +1290,13 @@ test_host_from_server_name(void **state)
 	env[2] = (char *)(uintptr_t)"SERVER_PORT=443";
 	env[3] = (char *)(uintptr_t)"HTTPS=on";
 	env[4] = NULL;
-	assert_int_equal(wk_request_parse(&req, &arena, &settings, env, &src),
+	assert_int_equal(wk_request_parse(&req, &arena, &settings, env, &src.base),
 	    0);
 	assert_string_equal(req.host_port, "WWW.Example.com");
 
 	/* Neither Host nor SERVER_NAME. */
 	env[1] = (char *)(uintptr_t)"X=1";
-	assert_int_equal(wk_request_parse(&req, &arena, &settings, env, &src),
+	assert_int_equal(wk_request_parse(&req, &arena, &settings, env, &src.base),
 	    0);
 	assert_string_equal(req.host_port, "");
 	assert_int_equal(wk_request_check_host(&req), 400);

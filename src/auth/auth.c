@@ -21,6 +21,7 @@
 
 #include "wick/auth/auth.h"
 #include "wick/core/crypto.h"
+#include "wick/http/app.h"
 #include "wick/auth/csrf.h"
 #include "wick/db/db.h"
 #include "wick/forms/form.h"

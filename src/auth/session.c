@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "wick/core/crypto.h"
+#include "wick/http/app.h"
 #include "wick/db/db.h"
 #include "wick/core/log.h"
 #include "wick/http/middleware.h"

@@ -21,11 +21,8 @@
 
 #include <sqlite3.h>
 
-#include "wick/http/app.h"
 #include "wick/db/db.h"
 #include "wick/core/log.h"
-#include "wick/http/request.h"
-#include "wick/http/response.h"
 #include "wick/core/settings.h"
 #include "internal.h"
 
@@ -285,47 +282,6 @@ wk_db_last_error(void)
 
 /* see db.h */
 int
-wk_db_respond(struct wk_request *req, struct wk_response *resp, int status,
-    int json)
-{
-	int http = wk_db_http_status(status);
-	const char *msg;
-
-	wk_log(req, http >= 500 ? WK_LOG_ERROR : WK_LOG_INFO, "database: %s",
-	    db.last_error[0] ? db.last_error : wk_db_status_name(status));
-	switch (http) {
-	case 404:
-		msg = "Not found";
-		break;
-	case 400:
-		msg = "Invalid request";
-		break;
-	case 503:
-		msg = "Service temporarily unavailable; try again shortly";
-		break;
-	default:
-		msg = "Server error";
-		break;
-	}
-	if (json) {
-		char body[128];
-		int n;
-
-		wk_response_init(resp, resp->arena);
-		n = snprintf(body, sizeof(body), "{\"error\": \"%s\"}", msg);
-		if (n < 0 || (size_t)n >= sizeof(body) ||
-		    wk_response_json(resp, http, body) != 0)
-			return -1;
-	} else if (wk_error(req, resp, http, msg) != 0) {
-		return -1;
-	}
-	if (http == 503 && wk_response_set_header(resp, "Retry-After", "5") != 0)
-		return -1;
-	return 0;
-}
-
-/* see db.h */
-int
 wk_db_now(char *out, size_t outlen)
 {
 	time_t t = time(NULL);
@@ -513,6 +469,31 @@ db_setup(sqlite3 *h)
 	return rc;
 }
 
+/*
+ * The open checks that other modules registered (internal.h); the linker
+ * defines these bounds (weak: none registered, as in a binary without
+ * migrate.c).
+ */
+extern const wk__db_open_check __start_wk_db_open_checks[]
+    __attribute__((weak));
+extern const wk__db_open_check __stop_wk_db_open_checks[]
+    __attribute__((weak));
+
+static int
+db_open_checks(sqlite3 *h)
+{
+	const wk__db_open_check *p;
+	int st;
+
+	if (__start_wk_db_open_checks == NULL ||
+	    __stop_wk_db_open_checks == NULL)
+		return WK_DB_OK;
+	for (p = __start_wk_db_open_checks; p < __stop_wk_db_open_checks; p++)
+		if ((st = (*p)(h)) != WK_DB_OK)
+			return st;
+	return WK_DB_OK;
+}
+
 static int
 db_open(void)
 {
@@ -557,12 +538,9 @@ db_open(void)
 		db.h = NULL;
 		return st;
 	}
-	if (!db.allow_create) {
-		st = wk__migrate_check(db.h);
-		if (st != WK_DB_OK) {
-			wk_db_close();
-			return st;
-		}
+	if (!db.allow_create && (st = db_open_checks(db.h)) != WK_DB_OK) {
+		wk_db_close();
+		return st;
 	}
 	return WK_DB_OK;
 }

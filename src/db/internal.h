@@ -62,11 +62,19 @@ long long wk__db_last_id(void);
 int wk__db_auto_migrate(void);
 
 /*
- * Implemented in migrate.c: called by db.c once the connection is open in
- * request mode.  Returns WK_DB_OK, or WK_DB_NEEDS_MIGRATION (or the error
- * of an automatic migration).
+ * Checks run on the connection each time it opens in request mode (not
+ * while migrate may create): each returns WK_DB_OK, or the status that
+ * fails the open (the connection is then closed again).  A module above
+ * db.c registers one with WK__DB_OPEN_CHECK; db.c finds them through the
+ * linker's section bounds, as migrate.c finds schemas, so it calls into
+ * no module above it.  migrate.c registers the schema check (pending
+ * steps -> WK_DB_NEEDS_MIGRATION, or applied with auto_migrate); it is
+ * linked into every app that has schemas, through its `migrate` command.
  */
-int wk__migrate_check(sqlite3 *h);
+typedef int (*wk__db_open_check)(sqlite3 *h);
+#define WK__DB_OPEN_CHECK(fn) \
+	static const wk__db_open_check wk__db_open_check_ptr_##fn \
+	__attribute__((used, section("wk_db_open_checks"))) = (fn);
 
 /* ---- the ORM's files: query.c, orm.c, aggregate.c, raw.c ---------------- */
 

@@ -522,9 +522,12 @@ wk_migrate_pending(size_t *n)
 	return WK_DB_OK;
 }
 
-/* see internal.h */
-int
-wk__migrate_check(sqlite3 *h)
+/*
+ * The request-time schema check, run by db.c each time the connection
+ * opens in request mode (registered below, see internal.h).
+ */
+static int
+mig_open_check(sqlite3 *h)
 {
 	sqlite3_stmt *st;
 	size_t pending;
@@ -562,6 +565,8 @@ wk__migrate_check(sqlite3 *h)
 	    "migrating: %zu step(s) pending for %s; run the app's `migrate` "
 	    "command (or set auto_migrate)", pending, wk_db_path());
 }
+
+WK__DB_OPEN_CHECK(mig_open_check)
 
 /* ---- diff --------------------------------------------------------------------------- */
 

@@ -13,6 +13,11 @@
  *          deadlines -> fork + exec the CGI child -> feed its stdin, collect
  *          its stdout -> write the HTTP response -> log one line -> exit
  *
+ * So it is not a front end of the pipeline itself (io.h): its child runs
+ * the CGI front end (cgi.c), and this file only speaks HTTP to the browser
+ * and CGI to the child, through its own deadline- and signal-aware socket
+ * I/O (the stop signals must interrupt every wait).
+ *
  * One request per connection; every response says `Connection: close`.
  * Apache's habits are copied where the app could notice them: PATH_INFO is
  * percent-decoded and dot segments removed; an encoded '/' or NUL in the

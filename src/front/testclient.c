@@ -1,10 +1,11 @@
 /*
  * testclient.c - the in-process test client (see testclient.h).
  *
- * It builds the CGI environment Apache would give the binary, runs the very
- * pipeline wk_main runs (wk_app_handle), serialises the response with the
- * same code that writes to stdout, and parses those bytes back.  What a test
- * sees is therefore what the web server would receive.
+ * A front end in memory: it builds the CGI environment Apache would give
+ * the binary, runs the very pipeline the CGI front end runs (wk_app_serve)
+ * with the body in a memory reader and a writer that appends to a buffer
+ * (io.h), and parses those bytes back.  What a test sees is therefore
+ * what the web server would receive.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <strings.h>
 
 #include "wick/http/app.h"
+#include "wick/http/io.h"
 #include "wick/http/request.h"
 #include "wick/http/response.h"
 #include "wick/front/testclient.h"
@@ -178,7 +180,8 @@ wk_test_request(struct wk_test_client *c, const struct wk_test_request *rq,
 	const char *q = strchr(path, '?');
 	char *rawpath, *pathinfo, clen[32];
 	size_t blen = rq->body_len;
-	struct wk_body_source body;
+	struct wk_mem_reader body;
+	struct wk_buf_writer bw;
 	struct wk_request req;
 	struct wk_response resp;
 	wk_buf wire;
@@ -247,14 +250,10 @@ wk_test_request(struct wk_test_client *c, const struct wk_test_request *rq,
 			goto done;
 	}
 
-	body.fd = -1;
-	body.data = rq->body ? rq->body : "";
-	body.len = rq->body ? blen : 0;
-	if (wk_app_handle(c->app, &c->settings, NULL, &ra, env, &body, &req,
-	    &resp) != 0)
-		goto done;
 	wk_buf_init(&wire, &ra);
-	if (wk_response_serialize(&resp, &wire) != 0)
+	if (wk_app_serve(c->app, &c->settings, NULL, &ra, env,
+	    wk_mem_reader_init(&body, rq->body, rq->body ? blen : 0),
+	    wk_buf_writer_init(&bw, &wire), &req, &resp) != 0 || wire.failed)
 		goto done;
 	out->raw = wk_arena_strndup(&out->arena, wire.data ? wire.data : "",
 	    wire.len);

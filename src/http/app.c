@@ -1,24 +1,25 @@
 /*
- * app.c - the request pipeline and the binary's entry point (see app.h).
+ * app.c - the request pipeline and its error answers (see app.h).
  *
  * This file is the only one that knows the order of the steps; each step is
  * a module of its own (settings, request, middleware, router, response) and
  * never calls the others.  Data flows one way:
  *
- *   settings -> request parse -> host check -> middleware in -> router ->
- *   view -> middleware out -> response write
+ *   front end (env, reader, writer) -> request parse -> host check ->
+ *   middleware in -> router -> view -> middleware out -> response send
+ *
+ * It knows no process: the front end (src/front/cgi.c under CGI, the test
+ * client in tests) supplies the environment, a reader for the body and a
+ * writer for the answer (io.h), and nothing here reads the environment,
+ * stdin or stdout.  It is also where a database error becomes an HTTP
+ * answer (wk_db_respond), so the database layer knows nothing of HTTP.
  *
  * Every failure becomes a response that still travels back out through the
  * middleware, so security headers are on 400, 404 and 500 pages too, and
  * nothing is written to the client until the whole response exists.
  */
-#include <errno.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "wick/http/app.h"
 #include "wick/db/db.h"
@@ -28,7 +29,6 @@
 #include "wick/http/request.h"
 #include "wick/http/response.h"
 #include "wick/http/router.h"
-#include "../core/internal.h"
 
 /* The detailed page shown with DEBUG on. */
 static int
@@ -164,7 +164,7 @@ app_dispatch(const struct wk_app *app, struct wk_request *req,
 int
 wk_app_handle(const struct wk_app *app, const struct wk_settings *s,
     const char *settings_error, wk_arena *a, char *const *envp,
-    const struct wk_body_source *body, struct wk_request *req,
+    const struct wk_reader *body, struct wk_request *req,
     struct wk_response *resp)
 {
 	const struct wk_middleware *const *mw = app->middleware;
@@ -244,138 +244,62 @@ out:
 	return 0;
 }
 
-/*
- * A last resort for a crash inside a view: answer 500 with bytes prepared
- * before the request, using only async-signal-safe calls.  Nothing else has
- * reached stdout at that point, because responses are written whole.
- */
-static const char crash_response[] =
-    "Status: 500 Internal Server Error\r\n"
-    "Content-Type: text/plain; charset=utf-8\r\n"
-    "X-Content-Type-Options: nosniff\r\n"
-    "Content-Length: 22\r\n\r\n"
-    "Server Error (500)\r\n\r\n";
-static const char crash_log[] = "wick: fatal signal while serving a request\n";
-
-static void
-app_crash_handler(int sig)
+/* see app.h */
+int
+wk_app_serve(const struct wk_app *app, const struct wk_settings *s,
+    const char *settings_error, wk_arena *a, char *const *envp,
+    const struct wk_reader *body, const struct wk_writer *out,
+    struct wk_request *req, struct wk_response *resp)
 {
-	ssize_t rc;
-
-	rc = write(1, crash_response, sizeof(crash_response) - 1);
-	rc = write(2, crash_log, sizeof(crash_log) - 1);
-	(void)rc;
-	signal(sig, SIG_DFL);
-	_exit(70);
-}
-
-/*
- * After answering without reading the body (413, 400...), read and discard
- * what the client is still sending.  If the process exits with the body
- * unread, Apache's mod_cgid gets EPIPE writing it and resets the
- * connection, and the client never sees the answer.  Bounded in bytes and
- * time so a huge or stalled upload cannot keep the process alive.
- */
-#define DRAIN_MAX_BYTES ((unsigned long long)16 << 20)
-#define DRAIN_MAX_MS 2000
-
-static void
-app_drain_stdin(const struct wk_request *req)
-{
-	const char *cl = getenv("CONTENT_LENGTH");
-	unsigned long long want = 0, got = 0;
-	static char buf[16384];  /* not on the stack: no fault when unused */
-	struct timespec start, now;
-
-	if (cl == NULL || cl[0] == '\0')
-		return;
-	for (; *cl >= '0' && *cl <= '9'; cl++) {
-		if (want > DRAIN_MAX_BYTES)
-			break;
-		want = want * 10 + (unsigned long long)(*cl - '0');
+	if (wk_app_handle(app, s, settings_error, a, envp, body, req,
+	    resp) != 0) {
+		wk_log(req, WK_LOG_ERROR, "no response could be built");
+		return -1;
 	}
-	if (want <= req->body_len)
-		return;
-	want -= req->body_len;
-	if (want > DRAIN_MAX_BYTES)
-		want = DRAIN_MAX_BYTES;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	while (got < want) {
-		struct pollfd pfd = { 0, POLLIN, 0 };
-		long elapsed;
-		ssize_t n;
-
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		elapsed = (now.tv_sec - start.tv_sec) * 1000 +
-		    (now.tv_nsec - start.tv_nsec) / 1000000;
-		if (elapsed >= DRAIN_MAX_MS ||
-		    poll(&pfd, 1, (int)(DRAIN_MAX_MS - elapsed)) <= 0)
-			break;
-		n = read(0, buf, sizeof(buf));
-		if (n <= 0) {
-			if (n < 0 && errno == EINTR)
-				continue;
-			break;
-		}
-		got += (unsigned long long)n;
-	}
-}
-
-/* Serve one CGI request on stdin/stdout. */
-static int
-app_serve_cgi(const struct wk_app *app, const struct wk_settings *s,
-    const char *settings_error, wk_arena *a, char **envp)
-{
-	struct wk_request req;
-	struct wk_response resp;
-	struct wk_body_source body = { 0, NULL, 0 };
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-	sa.sa_handler = app_crash_handler;
-	sigaction(SIGSEGV, &sa, NULL);
-	sigaction(SIGBUS, &sa, NULL);
-	sigaction(SIGFPE, &sa, NULL);
-	sigaction(SIGABRT, &sa, NULL);
-
-	if (wk_app_handle(app, s, settings_error, a, envp, &body, &req,
-	    &resp) != 0) {
-		wk_log(&req, WK_LOG_ERROR, "no response could be built");
-		app_crash_handler(SIGABRT);
-	}
-	if (wk_response_write(&resp, 1) != 0)
-		wk_log(&req, WK_LOG_INFO, "client went away before the "
+	if (wk_response_send(resp, out) != 0)
+		wk_log(req, WK_LOG_INFO, "client went away before the "
 		    "response was written");
-	app_drain_stdin(&req);
 	return 0;
 }
 
 /* see app.h */
 int
-wk_main(const struct wk_app *app, int argc, char **argv, char **envp)
+wk_db_respond(struct wk_request *req, struct wk_response *resp, int status,
+    int json)
 {
-	wk_arena arena;
-	struct wk_settings s;
-	char err[512];
-	const char *settings_error = NULL;
-	const char *gi;
-	int rc;
+	int http = wk_db_http_status(status);
+	const char *detail = wk_db_last_error();
+	const char *msg;
 
-	wk_arena_init(&arena);
-	if (wk_settings_load(&s, &arena, err, sizeof(err)) != 0) {
-		settings_error = err;
-		/* Parse the request with safe defaults; it will get a 500. */
-		wk_settings_defaults(&s);
+	wk_log(req, http >= 500 ? WK_LOG_ERROR : WK_LOG_INFO, "database: %s",
+	    detail[0] ? detail : wk_db_status_name(status));
+	switch (http) {
+	case 404:
+		msg = "Not found";
+		break;
+	case 400:
+		msg = "Invalid request";
+		break;
+	case 503:
+		msg = "Service temporarily unavailable; try again shortly";
+		break;
+	default:
+		msg = "Server error";
+		break;
 	}
-	/* Where the database is; nothing is opened until a view needs it. */
-	wk_db_configure(&s, app->name);
-	gi = getenv("GATEWAY_INTERFACE");
-	if (gi != NULL && gi[0] != '\0')
-		rc = app_serve_cgi(app, &s, settings_error, &arena, envp);
-	else
-		rc = wk_commands_run(app, &s, settings_error, argc, argv);
-	wk_arena_free(&arena);
-	return rc;
+	if (json) {
+		char jbody[128];
+		int n;
+
+		wk_response_init(resp, resp->arena);
+		n = snprintf(jbody, sizeof(jbody), "{\"error\": \"%s\"}", msg);
+		if (n < 0 || (size_t)n >= sizeof(jbody) ||
+		    wk_response_json(resp, http, jbody) != 0)
+			return -1;
+	} else if (wk_error(req, resp, http, msg) != 0) {
+		return -1;
+	}
+	if (http == 503 && wk_response_set_header(resp, "Retry-After", "5") != 0)
+		return -1;
+	return 0;
 }

@@ -775,7 +775,7 @@ struct mp_cached {
 	int status;
 };
 
-/* Stream a body left on its descriptor (CGI) through the parser. */
+/* Stream a body left on its reader (CGI) through the parser. */
 static int
 mp_parse_stream(struct wk_request *req, const struct wk_multipart_opts *o,
     struct wk_multipart *mp)
@@ -820,7 +820,7 @@ wk_multipart_parse_request(struct wk_request *req,
 		mp->cur_fd = -1;
 		return 500;
 	}
-	if (req->body_fd >= 0)
+	if (req->body_reader != NULL)
 		st = mp_parse_stream(req, o, &c->mp);
 	else
 		st = wk_multipart_parse(&c->mp, req->arena, req->content_type,

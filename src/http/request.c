@@ -31,18 +31,15 @@
  *  - Limits are taken literally: a limit of 0 allows nothing.
  */
 #include <assert.h>
-#include <errno.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "wick/core/kv.h"
 #include "wick/core/random.h"
+#include "wick/http/io.h"
 #include "wick/http/request.h"
 
 /* Outcome of decoding one percent-encoded string. */
@@ -649,71 +646,40 @@ parse_content_length(const char *s, size_t *out)
 	return 0;
 }
 
-/* Milliseconds on the monotonic clock. */
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		return 0;
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
- * Read exactly n bytes from fd into dst within timeout_ms in total.
- * Returns 0, or fails the request with 400.  A timeout of 0 or less
- * means only what is already there is accepted (settings reject it).
+ * Read exactly n bytes through the reader into dst by the deadline.
+ * Returns 0, or fails the request with 400: the body ended early, did not
+ * arrive in time, or the transport failed.  A deadline already past means
+ * only what is there at once is accepted (settings reject a timeout of 0).
  */
 static int
-read_body_fd(struct wk_request *req, int fd, char *dst, size_t n,
-    long long deadline)
+read_body(struct wk_request *req, const struct wk_reader *r, char *dst,
+    size_t n, long long deadline)
 {
-	long long left;
 	size_t got = 0;
-	struct pollfd pfd;
-	ssize_t r;
-	int pr;
+	long k;
 
 	while (got < n) {
-		left = deadline - now_ms();
-		if (left < 0)
-			left = 0;
-		pfd.fd = fd;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		pr = poll(&pfd, 1, (int)(left > INT_MAX ? INT_MAX : left));
-		if (pr < 0 && errno == EINTR)
-			continue;
-		if (pr < 0 || (pfd.revents & POLLNVAL))
-			return fail_with(req, 400,
-			    "Could not read the request body");
-		if (pr == 0)
-			goto timeout;
-		r = read(fd, dst + got, n - got);
-		if (r > 0) {
-			got += (size_t)r;
+		k = r->read(r->ctx, dst + got, n - got, deadline);
+		if (k > 0) {
+			got += (size_t)k;
 			continue;
 		}
-		if (r == 0)
+		if (k == 0)
 			return fail_fmt(req, 400, "Request body ended early",
 			    "Request body ended after %zu of %zu bytes", got,
 			    n);
-		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
-			return fail_with(req, 400,
-			    "Could not read the request body");
-		/* Ready but nothing came: never spin past the deadline. */
-		if (now_ms() >= deadline)
-			goto timeout;
+		if (k == WK_IO_TIMEOUT)
+			return fail_fmt(req, 400, "Request body timed out",
+			    "Request body timed out after %zu of %zu bytes",
+			    got, n);
+		return fail_with(req, 400, "Could not read the request body");
 	}
 	return 0;
-timeout:
-	return fail_fmt(req, 400, "Request body timed out",
-	    "Request body timed out after %zu of %zu bytes", got, n);
 }
 
 /* 1 if the content type is multipart/form-data (any case, parameters
- * allowed): such a body is left on its descriptor for the multipart
+ * allowed): such a body is left on a streaming reader for the multipart
  * parser to stream. */
 static int
 is_multipart_form(const char *ct)
@@ -733,21 +699,21 @@ wk_request_body_read(struct wk_request *req, void *dst, size_t n)
 {
 	size_t want;
 
-	if (req->body_fd < 0 || req->body_left == 0)
+	if (req->body_reader == NULL || req->body_left == 0)
 		return 0;
 	want = n < req->body_left ? n : req->body_left;
 	if (want > (size_t)LONG_MAX)
 		want = (size_t)LONG_MAX;
 	/* Exactly want bytes (the body is known to hold them), with the
 	 * request's deadline: a stalled or short body is a 400. */
-	if (read_body_fd(req, req->body_fd, dst, want,
+	if (read_body(req, req->body_reader, dst, want,
 	    req->body_deadline_ms) != 0) {
-		req->body_fd = -1;
+		req->body_reader = NULL;
 		return -1;
 	}
 	req->body_left -= want;
 	if (req->body_left == 0)
-		req->body_fd = -1;
+		req->body_reader = NULL;
 	return (long)want;
 }
 
@@ -822,7 +788,7 @@ parse_cookies(struct wk_request *req, const char *h)
 /* Step two: judge what was collected, first problem wins. */
 static int
 check_and_parse(struct wk_request *req, const struct collected *c,
-    const struct wk_body_source *body)
+    const struct wk_reader *body)
 {
 	const struct wk_settings *s = req->settings;
 	const char *why, *path;
@@ -880,16 +846,17 @@ check_and_parse(struct wk_request *req, const struct collected *c,
 		return fail_fmt(req, 413, "Request body too large",
 		    "Request body exceeds the %zu-byte limit", s->max_body);
 
-	/* A multipart body under CGI stays where it is: the multipart parser
-	 * streams it (files to disk) when the view or CSRF asks for it. */
+	/* A multipart body on a streaming reader (CGI) stays where it is:
+	 * the multipart parser streams it (files to disk) when the view or
+	 * CSRF asks for it. */
 	len = req->content_length;
 	/* (Only with a body: the first clock read costs a page fault.) */
 	if (len > 0)
-		req->body_deadline_ms = now_ms() +
+		req->body_deadline_ms = wk_io_now_ms() +
 		    (s->read_timeout_ms > 0 ? s->read_timeout_ms : 0);
-	if (len > 0 && body != NULL && body->fd >= 0 &&
+	if (len > 0 && body != NULL && body->stream &&
 	    is_multipart_form(req->content_type)) {
-		req->body_fd = body->fd;
+		req->body_reader = body;
 		req->body_left = len;
 		return 0;
 	}
@@ -902,20 +869,9 @@ check_and_parse(struct wk_request *req, const struct collected *c,
 		if (body == NULL)
 			return fail_fmt(req, 400, "Request body ended early",
 			    "Request body ended after 0 of %zu bytes", len);
-		if (body->fd >= 0) {
-			st = read_body_fd(req, body->fd, buf, len,
-			    req->body_deadline_ms);
-			if (st != 0)
-				return st;
-		} else {
-			/* Memory behaves like a pipe that hits EOF. */
-			if (body->len < len)
-				return fail_fmt(req, 400,
-				    "Request body ended early",
-				    "Request body ended after %zu of %zu bytes",
-				    body->len, len);
-			memcpy(buf, body->data, len);
-		}
+		st = read_body(req, body, buf, len, req->body_deadline_ms);
+		if (st != 0)
+			return st;
 	}
 	buf[len] = '\0';
 	req->body = buf;
@@ -939,7 +895,7 @@ check_and_parse(struct wk_request *req, const struct collected *c,
 int
 wk_request_parse(struct wk_request *req, wk_arena *a,
     const struct wk_settings *s, char *const *envp,
-    const struct wk_body_source *body)
+    const struct wk_reader *body)
 {
 	struct collected c;
 
@@ -963,7 +919,6 @@ wk_request_parse(struct wk_request *req, wk_arena *a,
 	req->server_port = "";
 	req->remote_addr = "";
 	req->body = "";
-	req->body_fd = -1;
 
 	if (wk_random_hex(req->id, (sizeof(req->id) - 1) / 2) != 0)
 		return fail_with(req, 500, "No randomness for the request id");

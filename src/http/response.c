@@ -10,12 +10,10 @@
  * Content-Length is always computed here; a value set by a view is dropped,
  * so the length on the wire always matches the body.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "wick/core/log.h"
 #include "wick/http/request.h"
@@ -830,24 +828,22 @@ wk_response_serialize(const struct wk_response *r, wk_buf *out)
 
 /* see response.h */
 int
-wk_response_write(const struct wk_response *r, int fd)
+wk_response_send(const struct wk_response *r, const struct wk_writer *w)
 {
 	wk_buf out;
-	size_t off = 0;
 
 	wk_buf_init(&out, r->arena);
 	if (wk_response_serialize(r, &out) != 0)
 		return -1;
-	while (off < out.len) {
-		ssize_t n = write(fd, out.data + off, out.len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0)
-			return -1;
-		off += (size_t)n;
-	}
-	return 0;
+	/* One call with the whole response: nothing goes out half-built. */
+	return w->write(w->ctx, out.data, out.len);
+}
+
+/* see response.h */
+int
+wk_response_write(const struct wk_response *r, int fd)
+{
+	struct wk_fd_writer w;
+
+	return wk_response_send(r, wk_fd_writer_init(&w, fd));
 }

@@ -59,7 +59,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct wk_settings s;
 	static int ready;
 	char *copy, *p, *end, *nl, *env[FUZZ_MAX_ENV + 1];
-	struct wk_body_source body = { -1, NULL, 0 };
+	struct wk_mem_reader body;
 	struct wk_request req;
 	wk_arena a;
 	size_t n = 0;
@@ -98,13 +98,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p = nl < end ? nl + 1 : end;
 	}
 	env[n] = NULL;
-	if (p < end) {
-		body.data = p;
-		body.len = (size_t)(end - p);
-	}
+	wk_mem_reader_init(&body, p < end ? p : NULL,
+	    p < end ? (size_t)(end - p) : 0);
 
 	wk_arena_init(&a);
-	rc = wk_request_parse(&req, &a, &s, env, &body);
+	rc = wk_request_parse(&req, &a, &s, env, &body.base);
 	if (rc == 0)
 		(void)wk_request_check_host(&req);
 	sink = touch(&req);

@@ -26,7 +26,8 @@
  * then the schema version is compared with the migrations compiled into
  * the binary (migrate.h): a database that is behind gives
  * WK_DB_NEEDS_MIGRATION, or is migrated on the spot when the auto_migrate
- * setting is on.
+ * setting is on.  (migrate.c registers that check as an open check, see
+ * src/db/internal.h: migrate depends on this module, never the reverse.)
  *
  * Statements are prepared once per process and cached by their SQL text
  * (a plain prepare: a CGI process lives for one request, so SQLite's
@@ -41,7 +42,8 @@
  * default file after the program: blog.cgi -> blog.)
  *
  * Errors are one enum (wk_db_status).  Each class maps to an HTTP answer
- * with wk_db_respond(): a missing, unwritable, full or corrupt database, one
+ * with wk_db_respond() (http/app.h: the HTTP layer answers, this layer
+ * knows nothing of requests): a missing, unwritable, full or corrupt database, one
  * that needs migrating or stays locked past the timeout all give 503 with
  * Retry-After and one log line with the details - never SQLite's text to
  * the client.
@@ -52,8 +54,6 @@
 #include <stddef.h>
 
 struct wk_settings;
-struct wk_request;
-struct wk_response;
 
 enum wk_db_status {
 	WK_DB_OK = 0,
@@ -179,19 +179,6 @@ int wk_db_http_status(int status);
  * path) for logs; "" if none.  Static storage, overwritten by the next one.
  */
 const char *wk_db_last_error(void);
-
-/*
- * wk_db_respond - answer a request whose query failed with status: log one
- * line with the details and the request id, then fill resp with the page
- * for wk_db_http_status(status) (503 gets Retry-After: 5).  json: answer
- * {"error": "..."} as application/json instead of an HTML page (APIs).
- * Returns 0 (the view returns it), or -1 if nothing could be built.
- *
- *   if ((st = wk_orm_get(...)) != WK_DB_OK)
- *       return wk_db_respond(req, resp, st, 0);
- */
-int wk_db_respond(struct wk_request *req, struct wk_response *resp,
-    int status, int json);
 
 /*
  * wk_db_now - the current UTC time as ISO 8601 "YYYY-MM-DDTHH:MM:SSZ" in

@@ -2,17 +2,21 @@
  * app.h - an application and the request pipeline.
  *
  * An app is a const description: its name, route table, middleware chain,
- * management commands and optional error view.  wk_main() is the whole of an
- * app's main(): with GATEWAY_INTERFACE set it serves one CGI request;
- * otherwise it is the app's management tool (help, routes, check,
- * runserver, plus the app's and components' commands).
+ * management commands and optional error view.  wk_main() (front/cgi.h,
+ * included below) is the whole of an app's main(): with GATEWAY_INTERFACE
+ * set it serves one CGI request; otherwise it is the app's management tool
+ * (help, routes, check, runserver, plus the app's and components'
+ * commands).
  *
- * The pipeline for one request (wk_app_handle):
+ * The pipeline for one request (wk_app_serve, called by a front end with
+ * the request's environment, a body reader and a response writer, io.h):
  *   settings -> request parse (4xx on bad input) -> allowed host check ->
  *   middleware on_request (in order) -> router -> view ->
- *   middleware on_response (reverse order) -> wk_response_write
+ *   middleware on_response (reverse order) -> wk_response_send
  * Errors at any step become an error response that still passes through
  * the middleware on the way out (security headers on 404 and 500 too).
+ * Nothing in the pipeline reads the process's environment, stdin or
+ * stdout: that is the front end's job (src/front/).
  */
 #ifndef WICK_APP_H
 #define WICK_APP_H
@@ -56,23 +60,30 @@ struct wk_app {
 };
 
 /*
- * wk_main - entry point: call it from main() and return its value.
- * Reads settings (WICK_CONFIG), then serves a CGI request when
- * GATEWAY_INTERFACE is set, else runs the command in argv[1].
+ * wk_app_serve - what a front end calls for one request: wk_app_handle,
+ * then the whole response through out (wk_response_send).  body, out and
+ * everything else as for wk_app_handle.  A writer that fails (the client
+ * went away) is logged and is not an error.  Returns 0, or -1 when no
+ * response could be built (logged; nothing was written: the front end
+ * answers with its last resort).
  */
-int wk_main(const struct wk_app *app, int argc, char **argv, char **envp);
+int wk_app_serve(const struct wk_app *app, const struct wk_settings *s,
+    const char *settings_error, wk_arena *a, char *const *envp,
+    const struct wk_reader *body, const struct wk_writer *out,
+    struct wk_request *req, struct wk_response *resp);
 
 /*
  * wk_app_handle - run one request through the whole pipeline: parse envp
- * and body into req (req and resp are initialised here, in arena a), then
- * middleware, router, view, error handling.  resp is ready to serialise.
+ * and the body read through body (io.h; NULL: none) into req (req and
+ * resp are initialised here, in arena a), then middleware, router, view,
+ * error handling.  resp is ready to serialise.  body must outlive req.
  * settings_error, when not NULL, is a configuration problem found at start:
  * the request then gets a 500 page (and a log line), never a default.
  * Returns 0 (even for 4xx/5xx answers) or -1 if nothing could be built.
  */
 int wk_app_handle(const struct wk_app *app, const struct wk_settings *s,
     const char *settings_error, wk_arena *a, char *const *envp,
-    const struct wk_body_source *body, struct wk_request *req,
+    const struct wk_reader *body, struct wk_request *req,
     struct wk_response *resp);
 
 /*
@@ -90,7 +101,27 @@ int wk_app_error(const struct wk_app *app, struct wk_request *req,
 int wk_error(struct wk_request *req, struct wk_response *resp, int status,
     const char *message);
 
+/*
+ * wk_db_respond - answer a request whose query failed with status (a
+ * WK_DB_* code, db.h): log one line with the details and the request id,
+ * then fill resp with the page for wk_db_http_status(status) (503 gets
+ * Retry-After: 5).  json: answer {"error": "..."} as application/json
+ * instead of an HTML page (APIs).  Returns 0 (the view returns it), or -1
+ * if nothing could be built.  It lives here, in the HTTP layer, so that
+ * the database layer knows nothing of requests.
+ *
+ *   if ((st = wk_orm_get(...)) != WK_DB_OK)
+ *       return wk_db_respond(req, resp, st, 0);
+ */
+int wk_db_respond(struct wk_request *req, struct wk_response *resp,
+    int status, int json);
+
 /* The built-in commands (help, routes, check, runserver). */
 extern const struct wk_command wk_builtin_commands[];
+
+/* wk_main, the entry point every app's main() calls, is the CGI front
+ * end's (front/cgi.h); it is included here so that main.c needs only
+ * this header. */
+#include "wick/front/cgi.h"
 
 #endif /* WICK_APP_H */

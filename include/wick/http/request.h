@@ -5,8 +5,10 @@
  * reads the CGI meta-variables (REQUEST_METHOD, PATH_INFO, SCRIPT_NAME,
  * QUERY_STRING, CONTENT_TYPE, CONTENT_LENGTH, HTTP_*, HTTPS, REQUEST_SCHEME,
  * SERVER_NAME, SERVER_PORT, REMOTE_ADDR) from an environ-style array and
- * the body from a file descriptor (stdin under CGI) or from memory (the
- * test client).  Everything it produces lives in the request's arena.
+ * the body through a reader (io.h) that the front end supplies: stdin
+ * under CGI, memory in the test client.  It never reads the process's own
+ * environment or stdin.  Everything it produces lives in the request's
+ * arena.
  *
  * Rules enforced here (each failure sets req->error and a 4xx status):
  *  - path: PATH_INFO as the server decoded it (RFC 3875 4.1.5; not decoded
@@ -37,6 +39,7 @@
 #include "wick/core/arena.h"
 #include "wick/core/kv.h"
 #include "wick/core/settings.h"
+#include "wick/http/io.h"
 
 enum wk_method {
 	WK_METHOD_GET,
@@ -68,13 +71,6 @@ enum wk_request_slot {
 	WK_SLOT_APP,
 	WK_SLOT_MULTIPART,    /* the parsed multipart body (multipart.c) */
 	WK_SLOT__MAX
-};
-
-/* Where the body comes from. */
-struct wk_body_source {
-	int fd;               /* read from this fd when >= 0 (stdin: 0) */
-	const char *data;     /* else these bytes (test client) */
-	size_t len;
 };
 
 struct wk_route;
@@ -110,11 +106,12 @@ struct wk_request {
 	struct wk_kvlist post;             /* urlencoded body fields */
 	const char *body;                  /* raw body, NUL-terminated */
 	size_t body_len;
-	/* A multipart/form-data body read from a descriptor (CGI) is not
-	 * read into memory: body is "" and the body waits on body_fd for
-	 * wk_request_body_read (wk_multipart_parse_request streams it to
-	 * disk).  body_fd is -1 otherwise, and once the body is consumed. */
-	int body_fd;
+	/* A multipart/form-data body on a streaming reader (CGI: stdin) is
+	 * not read into memory: body is "" and the body waits on
+	 * body_reader for wk_request_body_read (wk_multipart_parse_request
+	 * streams it to disk).  body_reader is NULL otherwise, and once the
+	 * body is consumed. */
+	const struct wk_reader *body_reader;
 	size_t body_left;                  /* bytes still to read there */
 	long long body_deadline_ms;        /* CLOCK_MONOTONIC, whole body */
 
@@ -131,7 +128,9 @@ struct wk_request {
 
 /*
  * wk_request_parse - fill req from envp (NULL-terminated "NAME=value"
- * strings, like environ) and body.  a and s must outlive req.
+ * strings, like environ) and the body read through body (NULL: no body
+ * source, so a request announcing a body gets 400).  a, s and body must
+ * outlive req (a streamed multipart body is read through body later).
  * Returns 0 when the request is acceptable; otherwise returns the HTTP
  * status to answer (400, 413 or 414) and sets req->error_status and
  * req->error.  The body is read only after the headers passed the checks.
@@ -139,11 +138,11 @@ struct wk_request {
  */
 int wk_request_parse(struct wk_request *req, wk_arena *a,
     const struct wk_settings *s, char *const *envp,
-    const struct wk_body_source *body);
+    const struct wk_reader *body);
 
 /*
  * wk_request_body_read - read up to n more bytes of a body left on
- * req->body_fd (see above) into dst.  Returns the count (> 0), 0 when the
+ * req->body_reader (see above) into dst.  Returns the count (> 0), 0 when the
  * whole body has been read, or -1 with req->error_status (400) and
  * req->error set: the body ended early, or did not arrive within the
  * read_timeout_ms setting, counted from the start of the request.

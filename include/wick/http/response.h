@@ -2,10 +2,11 @@
  * response.h - building the answer and writing it as a CGI response.
  *
  * A view fills a wk_response: status, headers, cookies and a body buffer.
- * Nothing reaches the client until wk_response_write() serialises the whole
- * thing at once (RFC 3875 section 6: a `Status:` line, the headers,
- * Content-Length, a blank line, the body), so an error half-way through a
- * view can still turn into a clean 500 - never a partial write.
+ * Nothing reaches the client until wk_response_send() serialises the whole
+ * thing (RFC 3875 section 6: a `Status:` line, the headers, Content-Length,
+ * a blank line, the body) and hands it to the front end's writer (io.h) at
+ * once, so an error half-way through a view can still turn into a clean
+ * 500 - never a partial write.
  *
  * Header names must be HTTP tokens and values must not contain CR, LF or
  * NUL; a bad header is refused (-1), logged, and never emitted.
@@ -18,6 +19,7 @@
 #include "wick/core/arena.h"
 #include "wick/core/buf.h"
 #include "wick/core/kv.h"
+#include "wick/http/io.h"
 
 struct wk_request;
 
@@ -113,8 +115,15 @@ const char *wk_status_reason(int status);
 int wk_response_serialize(const struct wk_response *r, wk_buf *out);
 
 /*
- * wk_response_write - serialise and write everything to fd, retrying short
- * writes and EINTR.  0, or -1 if the write failed (the client went away).
+ * wk_response_send - serialise r and hand the bytes to w in one write
+ * (io.h).  0, or -1 if serialising or the writer failed (the client went
+ * away).  What the pipeline calls (wk_app_serve); a front end supplies w.
+ */
+int wk_response_send(const struct wk_response *r, const struct wk_writer *w);
+
+/*
+ * wk_response_write - wk_response_send to fd through a wk_fd_writer:
+ * short writes and EINTR retried.  0, or -1 if the write failed.
  */
 int wk_response_write(const struct wk_response *r, int fd);
 
