@@ -142,7 +142,8 @@ TEMPLATE_SRCS = src/template/parse.c src/template/filters.c \
 	src/template/render.c src/template/tags.c src/template/lorem.c \
 	src/template/load.c
 AUTH_SRCS = src/auth/password.c src/auth/csrf.c src/auth/session.c \
-	src/auth/auth.c
+	src/auth/auth.c src/auth/user.c src/auth/throttle.c src/auth/perm.c \
+	src/auth/views.c src/auth/commands.c
 FORMS_SRCS = src/forms/validate.c src/forms/form.c
 LIB_SRCS = $(CORE_SRCS) $(HTTP_SRCS) $(FRONT_SRCS) $(DB_SRCS) \
 	$(TEMPLATE_SRCS) $(AUTH_SRCS) $(FORMS_SRCS)
