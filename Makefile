@@ -142,6 +142,7 @@ TEMPLATE_SRCS = src/template/parse.c src/template/filters.c \
 	src/template/render.c src/template/tags.c src/template/lorem.c \
 	src/template/load.c
 AUTH_SRCS = src/auth/password.c src/auth/csrf.c src/auth/session.c \
+	src/auth/session_db.c src/auth/session_cookie.c src/auth/messages.c \
 	src/auth/auth.c src/auth/user.c src/auth/throttle.c src/auth/perm.c \
 	src/auth/views.c src/auth/commands.c
 FORMS_SRCS = src/forms/validate.c src/forms/form.c
@@ -317,7 +318,8 @@ $(MUSL_LIB): $(call objs,musl,$(LIB_SRCS))
 HOT_SRCS = src/core/arena.c src/core/buf.c src/core/kv.c src/core/log.c \
 	src/core/random.c src/core/settings.c src/http/request.c \
 	src/http/response.c src/http/router.c src/http/security.c \
-	src/http/app.c src/auth/session.c src/auth/csrf.c src/auth/auth.c \
+	src/http/app.c src/auth/session.c src/auth/messages.c src/auth/csrf.c \
+	src/auth/auth.c \
 	src/db/db.c
 # cgi-bin/blog/hot.ld then gathers the functions /hello runs, libc's
 # start-up included, at the start of the text (see its opening comment).

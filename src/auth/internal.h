@@ -4,7 +4,9 @@
  * The auth component is one public header (auth.h) over several files:
  * user.c (tables, users), auth.c (middleware, login, logout), throttle.c
  * (password check with throttling), perm.c (permissions), views.c (login
- * views and checks), commands.c (createsuperuser, changepassword).
+ * views and checks), commands.c (createsuperuser, changepassword); and
+ * the sessions: session.c (object, middleware), session_db.c and
+ * session_cookie.c (the two stores), messages.c (flash messages).
  */
 #ifndef WICK_AUTH_INTERNAL_H
 #define WICK_AUTH_INTERNAL_H
@@ -35,5 +37,8 @@ int auth_username_ok(const char *u);
  * WK_DB_INVALID (too long, bad arguments) or WK_DB_ERROR.
  */
 int auth_make_hash(char *enc, size_t encsz, const char *password, long iter);
+
+/* settings.session_age of req, or two weeks: the life of a session. */
+long auth_session_age(const struct wk_request *req);
 
 #endif /* WICK_AUTH_INTERNAL_H */
