@@ -135,7 +135,7 @@ CORE_SRCS = src/core/arena.c src/core/buf.c src/core/kv.c src/core/log.c \
 	src/core/random.c src/core/settings.c src/core/commands.c \
 	src/core/json.c src/core/value.c src/core/unicode.c src/core/crypto.c
 HTTP_SRCS = src/http/request.c src/http/response.c src/http/router.c \
-	src/http/security.c src/http/app.c src/http/multipart.c
+	src/http/security.c src/http/app.c src/http/multipart.c src/http/slot.c
 FRONT_SRCS = src/front/devserver.c src/front/testclient.c
 DB_SRCS = src/db/db.c src/db/model.c src/db/orm.c src/db/migrate.c
 TEMPLATE_SRCS = src/template/parse.c src/template/filters.c \
