@@ -53,6 +53,7 @@
 #include <stddef.h>
 
 #include "wick/http/app.h"
+#include "wick/http/middleware.h"
 #include "wick/core/kv.h"
 #include "wick/core/value.h"
 
