@@ -137,7 +137,8 @@ CORE_SRCS = src/core/arena.c src/core/buf.c src/core/kv.c src/core/log.c \
 HTTP_SRCS = src/http/request.c src/http/response.c src/http/router.c \
 	src/http/security.c src/http/app.c src/http/multipart.c src/http/slot.c
 FRONT_SRCS = src/front/devserver.c src/front/testclient.c
-DB_SRCS = src/db/db.c src/db/model.c src/db/orm.c src/db/migrate.c
+DB_SRCS = src/db/db.c src/db/model.c src/db/query.c src/db/orm.c \
+	src/db/aggregate.c src/db/orm_value.c src/db/raw.c src/db/migrate.c
 TEMPLATE_SRCS = src/template/parse.c src/template/filters.c \
 	src/template/render.c src/template/tags.c src/template/lorem.c \
 	src/template/load.c
@@ -160,8 +161,13 @@ BLOG_SRCS = \
 	build/gen/blog_assets.c
 BLOG_MAIN = cgi-bin/blog/main.c
 
-# Unit tests: tests/test_<module>.c, one per module.
+# Unit tests of the library: tests/test_<module>.c, one per module, linked
+# with the library and the tests' own small app (tests/fixture/), never
+# with the demo.  The demo's tests live with it, in cgi-bin/blog/tests/,
+# and are linked with the demo too.
 TEST_SRCS = $(sort $(wildcard tests/test_*.c))
+FIXTURE_SRCS = tests/fixture/app.c tests/fixture/models.c
+BLOG_TEST_SRCS = $(sort $(wildcard cgi-bin/blog/tests/test_*.c))
 FUZZ_SRCS = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 DEPS_DIR  = build/deps
@@ -175,8 +181,14 @@ ASAN_LIB   = build/asan/libwick.a
 MUSL_LIB   = build/musl/libwick.a
 GLIBC_BLOG = build/glibc/libblog.a
 ASAN_BLOG  = build/asan/libblog.a
-GLIBC_TESTS = $(patsubst tests/%.c,build/glibc/bin/%,$(TEST_SRCS))
-ASAN_TESTS  = $(patsubst tests/%.c,build/asan/bin/%,$(TEST_SRCS))
+GLIBC_FIXTURE = build/glibc/libfixture.a
+ASAN_FIXTURE  = build/asan/libfixture.a
+# Library tests in build/<b>/bin/, the demo's in build/<b>/bin/blog/
+# (tools/run-tests runs both).
+GLIBC_TESTS = $(patsubst tests/%.c,build/glibc/bin/%,$(TEST_SRCS)) \
+	$(patsubst cgi-bin/blog/tests/%.c,build/glibc/bin/blog/%,$(BLOG_TEST_SRCS))
+ASAN_TESTS  = $(patsubst tests/%.c,build/asan/bin/%,$(TEST_SRCS)) \
+	$(patsubst cgi-bin/blog/tests/%.c,build/asan/bin/blog/%,$(BLOG_TEST_SRCS))
 FUZZERS     = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
 APPS        = cgi-bin/blog.cgi
 
@@ -348,7 +360,17 @@ $(GLIBC_BLOG): $(call objs,glibc,$(BLOG_SRCS))
 	@rm -f $@
 	ar rcs $@ $^
 
-build/glibc/bin/%: build/glibc/tests/%.o $(GLIBC_BLOG) $(GLIBC_LIB)
+# The fixture is an archive: a test takes from it only what it names.
+$(GLIBC_FIXTURE): $(call objs,glibc,$(FIXTURE_SRCS))
+	@rm -f $@
+	ar rcs $@ $^
+
+build/glibc/bin/%: build/glibc/tests/%.o $(GLIBC_FIXTURE) $(GLIBC_LIB)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $< $(GLIBC_FIXTURE) $(GLIBC_LIB) $(TEST_LIBS)
+
+build/glibc/bin/blog/%: build/glibc/cgi-bin/blog/tests/%.o $(GLIBC_BLOG) \
+		$(GLIBC_LIB)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $< $(GLIBC_BLOG) $(GLIBC_LIB) $(TEST_LIBS)
 
@@ -380,7 +402,16 @@ $(ASAN_BLOG): $(call objs,asan,$(BLOG_SRCS))
 	@rm -f $@
 	ar rcs $@ $^
 
-build/asan/bin/%: build/asan/tests/%.o $(ASAN_BLOG) $(ASAN_LIB)
+$(ASAN_FIXTURE): $(call objs,asan,$(FIXTURE_SRCS))
+	@rm -f $@
+	ar rcs $@ $^
+
+build/asan/bin/%: build/asan/tests/%.o $(ASAN_FIXTURE) $(ASAN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_FLAGS) -o $@ $< $(ASAN_FIXTURE) $(ASAN_LIB) $(TEST_LIBS)
+
+build/asan/bin/blog/%: build/asan/cgi-bin/blog/tests/%.o $(ASAN_BLOG) \
+		$(ASAN_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ASAN_FLAGS) -o $@ $< $(ASAN_BLOG) $(ASAN_LIB) $(TEST_LIBS)
 

@@ -35,7 +35,7 @@
 #define HDR_ROOM 512            /* the header block goes in front of the body */
 #define OUT_SIZE 65536
 
-/* Exactly the SQL src/db/orm.c assembles for the view's query. */
+/* Exactly the SQL src/db/query.c assembles for the view's query. */
 static const char sql[] =
     "SELECT \"id\", \"title\", \"slug\", \"body\", \"author_name\", "
     "\"created\", \"published\", \"author\" FROM \"blog_post\" "

@@ -31,7 +31,7 @@
 #define OUT_SIZE (256 * 1024)
 #define SECRET_LEN 32
 
-/* The SQL src/db/orm.c assembles for the two views. */
+/* The SQL src/db/query.c assembles for the two views. */
 static const char sql_list[] =
     "SELECT \"id\", \"title\", \"slug\", \"body\", \"author_name\", "
     "\"created\", \"published\", \"author\" FROM \"blog_post\" "

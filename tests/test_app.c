@@ -1,7 +1,8 @@
 /*
- * test_app.c - the whole pipeline through the test client: the demo's
- * contract, middleware order, error handling, APPEND_SLASH, crashes and the
- * management commands.
+ * test_app.c - the whole pipeline through the test client: the default
+ * middleware chain (the tests' fixture app, tests/fixture/), middleware
+ * order, error handling, APPEND_SLASH, crashes and the management
+ * commands.  The demo's own contract is cgi-bin/blog/tests/test_app.c.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,9 +24,9 @@
 #include "wick/http/response.h"
 #include "wick/http/router.h"
 #include "wick/front/testclient.h"
-#include "../cgi-bin/blog/blog.h"
+#include "fixture/fixture.h"
 
-/* ---- the demo's contract --------------------------------------------------- */
+/* ---- the default chain (the fixture app) ---------------------------------- */
 
 static void
 assert_security_headers(const struct wk_test_response *r)
@@ -40,13 +41,13 @@ assert_security_headers(const struct wk_test_response *r)
 }
 
 static void
-test_blog_hello(void **state)
+test_fixture_hello(void **state)
 {
 	struct wk_test_client c;
 	struct wk_test_response r;
 
 	(void)state;
-	wk_test_client_init(&c, &blog_app, NULL);
+	wk_test_client_init(&c, &fixture_app, NULL);
 	assert_int_equal(wk_test_get(&c, "/hello", &r), 0);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(wk_test_header(&r, "Content-Type"),
@@ -61,30 +62,14 @@ test_blog_hello(void **state)
 }
 
 static void
-test_blog_home_links_with_script_name(void **state)
-{
-	struct wk_test_client c;
-	struct wk_test_response r;
-
-	(void)state;
-	wk_test_client_init(&c, &blog_app, NULL);
-	c.script_name = "/cgi-bin/blog.cgi";
-	assert_int_equal(wk_test_get(&c, "/", &r), 0);
-	assert_int_equal(r.status, 200);
-	assert_non_null(strstr(r.body, "href=\"/cgi-bin/blog.cgi/hello\""));
-	wk_test_response_free(&r);
-	wk_test_client_free(&c);
-}
-
-static void
-test_blog_404_405_head(void **state)
+test_fixture_404_405_head(void **state)
 {
 	struct wk_test_client c;
 	struct wk_test_response r, h;
 	struct wk_test_request rq;
 
 	(void)state;
-	wk_test_client_init(&c, &blog_app, NULL);
+	wk_test_client_init(&c, &fixture_app, NULL);
 	assert_int_equal(wk_test_get(&c, "/no/such/page", &r), 0);
 	assert_int_equal(r.status, 404);
 	assert_security_headers(&r);
@@ -119,14 +104,14 @@ test_blog_404_405_head(void **state)
 }
 
 static void
-test_blog_bad_host_and_bad_input(void **state)
+test_fixture_bad_host_and_bad_input(void **state)
 {
 	struct wk_test_client c;
 	struct wk_test_response r;
 
 	(void)state;
 	wk_log_set_fd(-1);
-	wk_test_client_init(&c, &blog_app, NULL);
+	wk_test_client_init(&c, &fixture_app, NULL);
 	c.host = "evil.example";
 	assert_int_equal(wk_test_get(&c, "/hello", &r), 0);
 	assert_int_equal(r.status, 400);
@@ -554,10 +539,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_blog_hello),
-		cmocka_unit_test(test_blog_home_links_with_script_name),
-		cmocka_unit_test(test_blog_404_405_head),
-		cmocka_unit_test(test_blog_bad_host_and_bad_input),
+		cmocka_unit_test(test_fixture_hello),
+		cmocka_unit_test(test_fixture_404_405_head),
+		cmocka_unit_test(test_fixture_bad_host_and_bad_input),
 		cmocka_unit_test(test_middleware_order),
 		cmocka_unit_test(test_failures_become_500_without_details),
 		cmocka_unit_test(test_error_view_and_wk_error),

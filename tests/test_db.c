@@ -33,7 +33,7 @@
 #include "wick/http/response.h"
 #include "wick/core/settings.h"
 #include "wick/front/testclient.h"
-#include "../cgi-bin/blog/blog.h"
+#include "fixture/fixture.h"
 
 #define T_ITEM(F, M) \
 	F(M, batch, INT) \
@@ -157,9 +157,9 @@ test_lazy_open_hello(void **state)
 	(void)state;
 	wk_settings_defaults(&s);
 	s.database = path;
-	wk_db_configure(&s, "blog");
+	wk_db_configure(&s, "fixture");
 	assert_false(wk_db_is_open());
-	assert_int_equal(wk_test_client_init(&c, &blog_app, &s), 0);
+	assert_int_equal(wk_test_client_init(&c, &fixture_app, &s), 0);
 	assert_int_equal(wk_test_get(&c, "/hello", &r), 0);
 	assert_int_equal(r.status, 200);
 	assert_false(wk_db_is_open());

@@ -1,7 +1,9 @@
 /*
- * internal.h - what db.c shares with orm.c and migrate.c and nobody else:
+ * internal.h - what the files of src/db/ share and nobody else: from db.c
  * the raw connection, the statement cache and SQLite's result codes turned
- * into Wick's error classes.  Public code goes through db.h / orm.h.
+ * into Wick's error classes; between the ORM's files (query.c builds the
+ * SQL, orm.c runs it, aggregate.c and raw.c) the pieces of a query.
+ * Public code goes through db.h / orm.h.
  */
 #ifndef WICK_DB_INT_H
 #define WICK_DB_INT_H
@@ -65,5 +67,116 @@ int wk__db_auto_migrate(void);
  * of an automatic migration).
  */
 int wk__migrate_check(sqlite3 *h);
+
+/* ---- the ORM's files: query.c, orm.c, aggregate.c, raw.c ---------------- */
+
+#include <stdint.h>
+
+#include "wick/core/buf.h"
+#include "wick/db/orm.h"
+
+/* The longest field path a caller may name ("author__username__lt"). */
+#define WK__Q_MAX_NAME 256
+
+/* A resolved name: which table alias (-1 = "t") and which field. */
+struct wk__q_col {
+	int join;                       /* FK field index, or -1 */
+	const struct wk_field *f;
+};
+
+/* wk__q_num - append a small non-negative number (bind numbers, aliases):
+ * printf is slow, and this runs for every placeholder of every query. */
+static inline void
+wk__q_num(wk_buf *b, size_t n)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0 && i > 0);
+	wk_buf_append(b, tmp + i, sizeof(tmp) - i);
+}
+
+/* wk__q_param - append the placeholder "?N". */
+static inline void
+wk__q_param(wk_buf *b, int n)
+{
+	wk_buf_putc(b, '?');
+	wk__q_num(b, (size_t)n);
+}
+
+/* wk__q_ident - append "name", a name from model metadata (never input). */
+static inline void
+wk__q_ident(wk_buf *b, const char *name)
+{
+	wk_buf_putc(b, '"');
+	wk_buf_puts(b, name);
+	wk_buf_putc(b, '"');
+}
+
+/*
+ * Implemented in query.c.
+ *
+ * wk__q_fail - make status q's sticky error (the first one wins) and record
+ * "what 'name'" for wk_db_last_error (name may be NULL; it is shown, at
+ * most 80 bytes of it, never run).  Returns q->status.
+ */
+int wk__q_fail(struct wk_query *q, int status, const char *what,
+    const char *name);
+
+/*
+ * wk__q_resolve - find "field" or "fk__field" (len bytes) in q's model
+ * into *c, marking the join as used.  0, or -1 when no such field.
+ */
+int wk__q_resolve(struct wk_query *q, const char *name, size_t len,
+    struct wk__q_col *c);
+
+/* wk__q_colsql_final - append column c as the statement being assembled
+ * names it ("t." only when it joins: q->qualify). */
+void wk__q_colsql_final(const struct wk_query *q, wk_buf *b,
+    const struct wk__q_col *c);
+
+/* wk__q_from - append " FROM ... [LEFT JOIN ...] [WHERE ...]" with the
+ * joins given; sets q->qualify. */
+void wk__q_from(struct wk_query *q, wk_buf *b, uint64_t joins);
+
+/* wk__q_tail - append " [ORDER BY ...] [LIMIT ?n [OFFSET ?m]]"; the
+ * ordering only when with_order. */
+void wk__q_tail(struct wk_query *q, wk_buf *b, int with_order);
+
+/* wk__q_select_sql - append the whole SELECT of q: every column of the
+ * model and of the select_related models, FROM, WHERE, ORDER BY, LIMIT. */
+void wk__q_select_sql(struct wk_query *q, wk_buf *b);
+
+/* wk__q_write_where - append the WHERE of an UPDATE or DELETE of what q
+ * matches: direct, or through the ids when q needs joins. */
+void wk__q_write_where(struct wk_query *q, wk_buf *b);
+
+/*
+ * Implemented in orm.c.
+ *
+ * wk__q_prepare - prepare b's SQL (through the statement cache) and bind
+ * every value of q the statement uses into *st; *cached is for
+ * wk__db_release.  WK_DB_OK, or q's sticky error, or the error class
+ * (nothing to release then).
+ */
+int wk__q_prepare(struct wk_query *q, wk_buf *b, sqlite3_stmt **st,
+    int *cached);
+
+/* wk__q_bind_value - bind v at position i (text, or a blob when kind is
+ * WK_FIELD_BLOB); an SQLite result code. */
+int wk__q_bind_value(sqlite3_stmt *st, int i, const struct wk_value *v,
+    enum wk_field_kind kind);
+
+/* wk__q_write_begin - a write joins the caller's atomic block, or opens
+ * its own (*own = 1); WK_DB_OK or the error class. */
+int wk__q_write_begin(int *own);
+
+/* wk__q_write_end - commit the block begun with *own set when s is
+ * WK_DB_OK, roll it back otherwise keeping s's message; returns s or the
+ * commit's error. */
+int wk__q_write_end(int own, int s);
 
 #endif /* WICK_DB_INT_H */

@@ -1,5 +1,5 @@
 /*
- * test_blog_api.c - the demo's JSON API through the whole pipeline (test
+ * test_api.c - the demo's JSON API through the whole pipeline (test
  * client): pagination with next/previous links, 404s as JSON, comment
  * creation with validation errors, content-type and JSON refusals, the
  * 503 answers of a missing or outdated database, and the seed command.
@@ -22,8 +22,8 @@
 #include "wick/db/orm.h"
 #include "wick/core/settings.h"
 #include "wick/front/testclient.h"
-#include "../cgi-bin/blog/blog.h"
-#include "../cgi-bin/blog/models.h"
+#include "../blog.h"
+#include "../models.h"
 
 static char dir[64];
 static char path[128];

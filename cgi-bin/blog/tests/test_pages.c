@@ -19,8 +19,8 @@
 #include "wick/db/orm.h"
 #include "wick/template/template.h"
 #include "wick/front/testclient.h"
-#include "../cgi-bin/blog/blog.h"
-#include "../cgi-bin/blog/models.h"
+#include "../blog.h"
+#include "../models.h"
 
 #define NPOSTS 25
 
