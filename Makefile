@@ -135,7 +135,8 @@ CORE_SRCS = src/core/arena.c src/core/buf.c src/core/kv.c src/core/log.c \
 	src/core/random.c src/core/settings.c src/core/commands.c \
 	src/core/json.c src/core/value.c src/core/unicode.c src/core/crypto.c
 HTTP_SRCS = src/http/request.c src/http/response.c src/http/router.c \
-	src/http/security.c src/http/app.c src/http/multipart.c src/http/io.c
+	src/http/security.c src/http/app.c src/http/multipart.c src/http/io.c \
+	src/http/slot.c
 FRONT_SRCS = src/front/cgi.c src/front/devserver.c src/front/testclient.c
 DB_SRCS = src/db/db.c src/db/model.c src/db/query.c src/db/orm.c \
 	src/db/aggregate.c src/db/orm_value.c src/db/raw.c src/db/migrate.c
@@ -143,7 +144,9 @@ TEMPLATE_SRCS = src/template/parse.c src/template/filters.c \
 	src/template/render.c src/template/tags.c src/template/lorem.c \
 	src/template/load.c
 AUTH_SRCS = src/auth/password.c src/auth/csrf.c src/auth/session.c \
-	src/auth/auth.c
+	src/auth/session_db.c src/auth/session_cookie.c src/auth/messages.c \
+	src/auth/auth.c src/auth/user.c src/auth/throttle.c src/auth/perm.c \
+	src/auth/views.c src/auth/commands.c
 FORMS_SRCS = src/forms/validate.c src/forms/form.c
 LIB_SRCS = $(CORE_SRCS) $(HTTP_SRCS) $(FRONT_SRCS) $(DB_SRCS) \
 	$(TEMPLATE_SRCS) $(AUTH_SRCS) $(FORMS_SRCS)
@@ -329,7 +332,7 @@ HOT_SRCS = src/core/arena.c src/core/buf.c src/core/kv.c src/core/log.c \
 	src/core/random.c src/core/settings.c src/http/request.c \
 	src/http/response.c src/http/router.c src/http/security.c \
 	src/http/app.c src/http/io.c src/front/cgi.c src/auth/session.c \
-	src/auth/csrf.c src/auth/auth.c src/db/db.c
+	src/auth/messages.c src/auth/csrf.c src/auth/auth.c src/db/db.c
 # cgi-bin/blog/hot.ld then gathers the functions /hello runs, libc's
 # start-up included, at the start of the text (see its opening comment).
 BLOG_LAYOUT = cgi-bin/blog/hot.ld

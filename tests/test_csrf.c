@@ -731,7 +731,7 @@ static const struct wk_route test_routes[] = {
 static const struct wk_middleware *const test_mw[] = { &wk_mw_csrf, NULL };
 
 static const struct wk_app test_app = {
-	"csrftest", test_routes, test_mw, NULL, NULL
+	.name = "csrftest", .routes = test_routes, .middleware = test_mw,
 };
 
 static void

@@ -476,6 +476,120 @@ test_signed_store(void **state)
 	assert_null(jar("sessionid"));
 }
 
+/* ---- an app's own store -------------------------------------------------------------------- */
+
+/* A store in memory (one process): what a test of the ops table needs. */
+static struct {
+	char key[WK_SESSION_KEY_HEX + 1];
+	char data[WK_SESSION_MAX_DATA + 1];
+	int loads, saves, destroys, fail_save;
+} mem;
+
+static int
+mem_load(struct wk_session *s, const char *cookie)
+{
+	mem.loads++;
+	if (mem.key[0] == '\0' || strcmp(cookie, mem.key) != 0)
+		return 0;
+	memcpy(s->key, mem.key, sizeof(mem.key));
+	return wk_session_decode(s->req->arena, mem.data, &s->data);
+}
+
+static int
+mem_save(struct wk_session *s, const char *encoded, const char **value)
+{
+	mem.saves++;
+	if (mem.fail_save)
+		return mem.fail_save;
+	if (s->key[0] == '\0')
+		(void)snprintf(s->key, sizeof(s->key), "mem%d", mem.saves);
+	(void)snprintf(mem.key, sizeof(mem.key), "%s", s->key);
+	(void)snprintf(mem.data, sizeof(mem.data), "%s", encoded);
+	*value = s->key;
+	return 0;
+}
+
+static int
+mem_destroy(struct wk_session *s, const char *key)
+{
+	(void)s;
+	mem.destroys++;
+	if (strcmp(key, mem.key) == 0)
+		mem.key[0] = '\0';
+	return 0;
+}
+
+static const struct wk_session_store mem_store = {
+	.name = "memory", .load = mem_load, .save = mem_save,
+	.destroy = mem_destroy,
+};
+WK_SESSION_MIDDLEWARE(mw_mem_session, mem_store)
+
+static const struct wk_middleware *const mem_chain[] = {
+	&mw_mem_session, &wk_mw_messages, NULL
+};
+static const struct wk_app mem_app = {
+	.name = "t", .routes = routes, .middleware = mem_chain,
+};
+
+static void
+test_custom_store(void **state)
+{
+	struct wk_test_client *c = &client;
+
+	(void)state;
+	memset(&mem, 0, sizeof(mem));
+	wk_test_client_free(&client);
+	assert_int_equal(wk_test_client_init(c, &mem_app, NULL), 0);
+	get("/get", 200, "(none)");
+	assert_int_equal(mem.saves, 0);      /* lazy: nothing stored */
+	get("/set?v=teal", 200, "set");
+	assert_string_equal(jar("sessionid"), "mem1");
+	assert_string_equal(mem.data, "color=teal");
+	get("/get", 200, "teal");
+	assert_int_equal(mem.loads, 1);
+	assert_int_equal(rows(), 0);         /* not the database */
+	/* login-style cycle: a new key, the old one destroyed */
+	get("/cycle", 200, NULL);
+	assert_string_equal(jar("sessionid"), "mem2");
+	assert_int_equal(mem.destroys, 1);
+	get("/flush", 200, NULL);
+	assert_null(jar("sessionid"));
+	assert_string_equal(mem.key, "");
+	/* a failing save is a 500, as with the database */
+	get("/set?v=x", 200, "set");
+	mem.fail_save = -1;
+	get("/set?v=y", 500, NULL);
+}
+
+static void
+test_store_registry(void **state)
+{
+	static const struct wk_session_store other = {
+		.name = "memory", .load = mem_load, .save = mem_save,
+	};
+	static const struct wk_session_store nameless = {
+		.name = NULL, .load = mem_load, .save = mem_save,
+	};
+	static const struct wk_session_store clash = {
+		.name = "db", .load = mem_load, .save = mem_save,
+	};
+
+	(void)state;
+	assert_ptr_equal(wk_session_store_find("db"), &wk_session_store_db);
+	assert_ptr_equal(wk_session_store_find("signed_cookie"),
+	    &wk_session_store_cookie);
+	assert_null(wk_session_store_find("memory"));
+	assert_null(wk_session_store_find(NULL));
+	assert_int_equal(wk_session_store_register(&mem_store), 0);
+	assert_int_equal(wk_session_store_register(&mem_store), 0);
+	assert_ptr_equal(wk_session_store_find("memory"), &mem_store);
+	assert_int_equal(wk_session_store_register(&other), -1);
+	assert_int_equal(wk_session_store_register(&clash), -1);
+	assert_int_equal(wk_session_store_register(&nameless), -1);
+	assert_int_equal(wk_session_store_register(NULL), -1);
+}
+
 int
 main(void)
 {
@@ -501,6 +615,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_signed_needs_secret, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_signed_store, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_custom_store, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_store_registry, setup,
 		    teardown),
 	};
 

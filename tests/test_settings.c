@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "wick/core/settings.h"
+#include "wick/http/app.h"
 
 static char tmpdir[64];
 static char conf_path[128];
@@ -667,6 +668,256 @@ test_host_allowed(void **state)
 	wk_arena_free(&a);
 }
 
+/* ---- keys an app registers ------------------------------------------------------------- */
+
+static const struct wk_setting_def shelf_keys[] = {
+	{ "shelf_title", WK_SETTING_STRING, "My shelf", 0, 0,
+	    "the name in the page header" },
+	{ "books_per_page", WK_SETTING_INT, "10", 1, 100,
+	    "books on one page" },
+	{ "shelf_public", WK_SETTING_BOOL, "off", 0, 0, NULL },
+	{ "shelf_covers", WK_SETTING_PATH, NULL, 0, 0, "cover images" },
+	{ "shelf_langs", WK_SETTING_LIST, "en fr", 0, 0, NULL },
+	WK_SETTINGS_END
+};
+
+static int
+teardown_keys(void **state)
+{
+	(void)state;
+	wk_settings_unregister_all();
+	(void)unsetenv("WICK_CONFIG");
+	return 0;
+}
+
+static void
+test_app_key_defaults(void **state)
+{
+	struct wk_settings s;
+	const char *const *items;
+	wk_arena a;
+	char err[256];
+
+	(void)state;
+	wk_arena_init(&a);
+	assert_int_equal(wk_settings_register(shelf_keys, err, sizeof(err)),
+	    0);
+	/* Not loaded: scalars read as their defaults. */
+	wk_settings_defaults(&s);
+	assert_string_equal(wk_settings_str(&s, "shelf_title"), "My shelf");
+	assert_int_equal(wk_settings_int(&s, "books_per_page"), 10);
+	/* Loaded without a file: every key at its default. */
+	assert_int_equal(unsetenv("WICK_CONFIG"), 0);
+	assert_int_equal(wk_settings_load(&s, &a, err, sizeof(err)), 0);
+	assert_int_equal(s.n_app_values, 5);
+	assert_string_equal(wk_settings_str(&s, "shelf_title"), "My shelf");
+	assert_int_equal(wk_settings_int(&s, "books_per_page"), 10);
+	assert_int_equal(wk_settings_int(&s, "shelf_public"), 0);
+	assert_null(wk_settings_str(&s, "shelf_covers"));
+	assert_int_equal(wk_settings_list(&s, "shelf_langs", &items), 2);
+	assert_string_equal(items[0], "en");
+	assert_string_equal(items[1], "fr");
+	assert_null(items[2]);
+	/* Wrong type or unknown: unset. */
+	assert_null(wk_settings_str(&s, "books_per_page"));
+	assert_int_equal(wk_settings_int(&s, "nope"), 0);
+	assert_int_equal(wk_settings_list(&s, "shelf_title", &items), 0);
+	assert_null(items);
+	/* A key nobody registered is still an error. */
+	write_file(conf_path, "shelf_colour = red\n", 19, 0600);
+	assert_int_equal(wk_settings_load_file(&s, &a, conf_path, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, ":1: unknown key 'shelf_colour'"));
+	wk_arena_free(&a);
+}
+
+static void
+test_app_key_set(void **state)
+{
+	static const char conf[] = "debug = on\n"
+	    "shelf_title = Books & more\n"
+	    "books_per_page = 25\n"
+	    "shelf_public = yes\n"
+	    "shelf_covers = covers\n"
+	    "shelf_langs = de, it,nl\n";
+	struct wk_settings s;
+	const char *const *items;
+	wk_arena a;
+	char err[256], want[200];
+
+	(void)state;
+	wk_arena_init(&a);
+	assert_int_equal(wk_settings_register(shelf_keys, err, sizeof(err)),
+	    0);
+	assert_int_equal(wk_settings_register(shelf_keys, err, sizeof(err)),
+	    0);                                  /* twice: harmless */
+	write_file(conf_path, conf, sizeof(conf) - 1, 0600);
+	assert_int_equal(setenv("WICK_CONFIG", conf_path, 1), 0);
+	assert_int_equal(wk_settings_load(&s, &a, err, sizeof(err)), 0);
+	assert_int_equal(s.debug, 1);
+	assert_string_equal(wk_settings_str(&s, "shelf_title"), "Books & more");
+	assert_int_equal(wk_settings_int(&s, "books_per_page"), 25);
+	assert_int_equal(wk_settings_int(&s, "shelf_public"), 1);
+	snprintf(want, sizeof(want), "%s/covers", tmpdir);
+	assert_string_equal(wk_settings_str(&s, "shelf_covers"), want);
+	assert_int_equal(wk_settings_list(&s, "shelf_langs", &items), 3);
+	assert_string_equal(items[0], "de");
+	assert_string_equal(items[2], "nl");
+	assert_int_equal(s.app_values[1].line, 3);
+	assert_int_equal(s.n_app_values, 5);
+	wk_arena_free(&a);
+}
+
+/* Load conf; expect err to be "<conf_path>:<suffix>". */
+static void
+expect_app_error(const char *conf, const char *suffix)
+{
+	struct wk_settings s;
+	wk_arena a;
+	char err[256], want[300];
+
+	wk_arena_init(&a);
+	write_file(conf_path, conf, strlen(conf), 0600);
+	wk_settings_defaults(&s);
+	assert_int_equal(wk_settings_load_file(&s, &a, conf_path, err,
+	    sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:%s", conf_path, suffix);
+	assert_string_equal(err, want);
+	wk_arena_free(&a);
+}
+
+static void
+test_app_key_bad_values(void **state)
+{
+	(void)state;
+	assert_int_equal(wk_settings_register(shelf_keys, NULL, 0), 0);
+	expect_app_error("debug = off\nbooks_per_page = 500\n",
+	    "2: books_per_page: must be between 1 and 100, got '500'");
+	expect_app_error("books_per_page = ten\n", "1: books_per_page: "
+	    "expected a whole number (digits only), got 'ten'");
+	expect_app_error("shelf_public = maybe\n", "1: shelf_public: "
+	    "expected true/false, on/off, yes/no or 1/0, got 'maybe'");
+	expect_app_error("shelf_title =\n",
+	    "1: shelf_title: expected a value, got ''");
+	expect_app_error("shelf_title = a\n\nshelf_title = b\n",
+	    "3: duplicate key 'shelf_title' (first set on line 1)");
+	expect_app_error("shelf_title = \"quoted\"\n", "1: shelf_title: "
+	    "values are not quoted; write shelf_title = value");
+}
+
+static void
+test_app_key_register_errors(void **state)
+{
+	static const struct wk_setting_def upper[] = {
+		{ "Shelf", WK_SETTING_STRING, NULL, 0, 0, NULL },
+		WK_SETTINGS_END
+	};
+	static const struct wk_setting_def builtin[] = {
+		{ "debug", WK_SETTING_BOOL, NULL, 0, 0, NULL },
+		WK_SETTINGS_END
+	};
+	static const struct wk_setting_def twice[] = {
+		{ "shelf_a", WK_SETTING_STRING, NULL, 0, 0, NULL },
+		{ "shelf_a", WK_SETTING_STRING, NULL, 0, 0, NULL },
+		WK_SETTINGS_END
+	};
+	static const struct wk_setting_def bad_default[] = {
+		{ "shelf_n", WK_SETTING_INT, "0", 1, 9, NULL },
+		WK_SETTINGS_END
+	};
+	static const struct wk_setting_def clash[] = {
+		{ "books_per_page", WK_SETTING_INT, NULL, 0, 0, NULL },
+		WK_SETTINGS_END
+	};
+	char err[256];
+
+	(void)state;
+	assert_int_equal(wk_settings_register(upper, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "setting 'Shelf': names are lowercase"));
+	assert_int_equal(wk_settings_register(builtin, err, sizeof(err)), -1);
+	assert_string_equal(err, "setting debug: already a key");
+	assert_int_equal(wk_settings_register(twice, err, sizeof(err)), -1);
+	assert_string_equal(err, "setting shelf_a: listed twice");
+	assert_int_equal(wk_settings_register(bad_default, err, sizeof(err)),
+	    -1);
+	assert_string_equal(err, "setting shelf_n: bad default: shelf_n: "
+	    "must be between 1 and 9, got '0'");
+	assert_int_equal(wk_settings_register(NULL, err, sizeof(err)), -1);
+	assert_int_equal(wk_settings_register(shelf_keys, err, sizeof(err)),
+	    0);
+	assert_int_equal(wk_settings_register(clash, err, sizeof(err)), -1);
+	assert_string_equal(err, "setting books_per_page: already a key");
+	/* The failed tables registered nothing. */
+	assert_int_equal(wk_settings_each(NULL, NULL, NULL), 5);
+}
+
+/* Run `APP check` through wk_main; what it writes to fd (1 or 2) into out. */
+static int
+run_check(const struct wk_app *app, int which, char *out, size_t outlen)
+{
+	char path[160], a0[] = "shelf", a1[] = "check";
+	char *argv[] = { a0, a1, NULL };
+	char *envp[] = { NULL };
+	int fd, saved, rc;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/sub", tmpdir);
+	fflush(stdout);
+	fflush(stderr);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	saved = dup(which);
+	assert_true(saved >= 0);
+	assert_int_equal(dup2(fd, which), which);
+	rc = wk_main(app, 2, argv, envp);
+	fflush(stdout);
+	fflush(stderr);
+	assert_int_equal(dup2(saved, which), which);
+	close(saved);
+	n = pread(fd, out, outlen - 1, 0);
+	assert_true(n >= 0);
+	out[n] = '\0';
+	close(fd);
+	(void)unlink(path);
+	return rc;
+}
+
+static void
+test_app_key_check(void **state)
+{
+	static const struct wk_route no_routes[] = { WK_ROUTES_END };
+	static const struct wk_setting_def *const tables[] = {
+		shelf_keys, NULL
+	};
+	static const struct wk_app shelf_app = {
+		.name = "shelf", .routes = no_routes, .settings = tables,
+	};
+	char out[4096], want[300];
+
+	(void)state;
+	write_file(conf_path, "books_per_page = 20\n", 20, 0600);
+	assert_int_equal(setenv("WICK_CONFIG", conf_path, 1), 0);
+	(void)run_check(&shelf_app, 1, out, sizeof(out));
+	assert_non_null(strstr(out, "app settings:\n"));
+	snprintf(want, sizeof(want), "  books_per_page = 20  (%s:1)  books "
+	    "on one page\n", conf_path);
+	assert_non_null(strstr(out, want));
+	assert_non_null(strstr(out, "  shelf_title = My shelf  (default)  "
+	    "the name in the page header\n"));
+	assert_non_null(strstr(out, "  shelf_public = false  (default)\n"));
+	assert_non_null(strstr(out, "  shelf_covers = (unset)  (default)  "
+	    "cover images\n"));
+	assert_non_null(strstr(out, "  shelf_langs = en fr  (default)\n"));
+
+	/* A bad value: check refuses to run and names the key and line. */
+	write_file(conf_path, "\nbooks_per_page = 0\n", 20, 0600);
+	assert_int_equal(run_check(&shelf_app, 2, out, sizeof(out)), 2);
+	snprintf(want, sizeof(want), "shelf: configuration error: %s:2: "
+	    "books_per_page: must be between 1 and 100, got '0'\n",
+	    conf_path);
+	assert_string_equal(out, want);
+}
+
 int
 main(void)
 {
@@ -685,6 +936,14 @@ main(void)
 		cmocka_unit_test(test_env),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_host_allowed),
+		cmocka_unit_test_teardown(test_app_key_defaults,
+		    teardown_keys),
+		cmocka_unit_test_teardown(test_app_key_set, teardown_keys),
+		cmocka_unit_test_teardown(test_app_key_bad_values,
+		    teardown_keys),
+		cmocka_unit_test_teardown(test_app_key_register_errors,
+		    teardown_keys),
+		cmocka_unit_test_teardown(test_app_key_check, teardown_keys),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);

@@ -14,6 +14,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -61,8 +62,9 @@ struct csrf_state {
 	const char *reason;                   /* why the check refused */
 };
 
-static wk_view_fn exempt_views[WK_CSRF_MAX_EXEMPT];
-static size_t n_exempt;
+/* Exempt views: a growing array, at most WK_CSRF_MAX_EXEMPT. */
+static wk_view_fn *exempt_views;
+static size_t n_exempt, cap_exempt;
 
 /* The index of c in WK_ALNUM_CHARS, or -1. */
 static int
@@ -242,6 +244,16 @@ wk_csrf_exempt(wk_view_fn view)
 		return 0;
 	if (n_exempt >= WK_CSRF_MAX_EXEMPT)
 		return -1;
+	if (n_exempt == cap_exempt) {
+		wk_view_fn *grown;
+		size_t cap = cap_exempt == 0 ? 8 : cap_exempt * 2;
+
+		grown = realloc(exempt_views, cap * sizeof(*grown));
+		if (grown == NULL)
+			return -1;
+		exempt_views = grown;
+		cap_exempt = cap;
+	}
 	exempt_views[n_exempt++] = view;
 	return 0;
 }

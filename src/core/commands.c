@@ -103,6 +103,42 @@ cmd_routes(const struct wk_app *app, const struct wk_settings *s, int argc,
 	return 0;
 }
 
+/* One registered key for `check`: "  name = value  (where)  help". */
+static void
+check_print_key(void *ctx, const struct wk_setting_def *d,
+    const struct wk_setting_value *v)
+{
+	const struct wk_settings *s = *(const struct wk_settings **)ctx;
+	const char *const *items;
+	size_t i, n;
+
+	printf("  %s = ", d->name);
+	switch (d->type) {
+	case WK_SETTING_INT:
+		printf("%ld", wk_settings_int(s, d->name));
+		break;
+	case WK_SETTING_BOOL:
+		printf("%s", wk_settings_int(s, d->name) ? "true" : "false");
+		break;
+	case WK_SETTING_LIST:
+		n = wk_settings_list(s, d->name, &items);
+		for (i = 0; i < n; i++)
+			printf("%s%s", i > 0 ? " " : "", items[i]);
+		break;
+	default:
+		printf("%s", wk_settings_str(s, d->name) != NULL ?
+		    wk_settings_str(s, d->name) : "(unset)");
+		break;
+	}
+	if (v != NULL && v->line != 0 && s->source != NULL)
+		printf("  (%s:%u)", s->source, v->line);
+	else
+		printf("  (default)");
+	if (d->help != NULL)
+		printf("  %s", d->help);
+	printf("\n");
+}
+
 static int
 cmd_check(const struct wk_app *app, const struct wk_settings *s, int argc,
     char **argv)
@@ -121,6 +157,10 @@ cmd_check(const struct wk_app *app, const struct wk_settings *s, int argc,
 		printf("settings (%s):\n%s", s->source ? s->source :
 		    "compiled-in defaults", out);
 	total += n;
+	if (wk_settings_each(s, NULL, NULL) > 0) {
+		printf("app settings:\n");
+		(void)wk_settings_each(s, check_print_key, &s);
+	}
 	if (total == 0)
 		printf("check: no problems found\n");
 	else

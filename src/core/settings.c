@@ -65,6 +65,11 @@
  *   origins  scheme://host[:port] separated like hosts
  *   path     a file name; a relative one is taken relative to the directory
  *            of the config file (the CGI working directory varies)
+ *
+ * An app or a component adds keys of its own (wk_settings_register, from
+ * the app's `settings` tables): they are parsed by the same parsers, so
+ * the same rules and messages apply; a key nobody registered is still an
+ * error.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -184,6 +189,7 @@ static const struct st_key st_keys[] = {
 /* What a value parser needs besides the value. */
 struct st_ctx {
 	struct wk_settings *s;
+	void *base;            /* where k->off points into: s, or an app value */
 	wk_arena *a;
 	const char *path;      /* the config file, for relative paths */
 	char msg[ST_MSG_MAX];  /* the error, without "path:line: " */
@@ -229,9 +235,12 @@ static const struct {
 	{ "false", 0 }, { "off", 0 }, { "no", 0 }, { "0", 0 },
 };
 
-/* see settings.h */
-void
-wk_settings_defaults(struct wk_settings *s)
+/*
+ * The defaults, inlined into wk_settings_load: every request runs it, and
+ * /hello's page layout (cgi-bin/blog/hot.ld) has no room for a call out.
+ */
+static inline __attribute__((always_inline)) void
+st_defaults(struct wk_settings *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->debug = 0;
@@ -268,6 +277,13 @@ wk_settings_defaults(struct wk_settings *s)
 	s->month_day_format = "F j";
 	s->year_month_format = "F Y";
 	s->source = NULL;
+}
+
+/* see settings.h */
+void
+wk_settings_defaults(struct wk_settings *s)
+{
+	st_defaults(s);
 }
 
 /* Quote n bytes of v for a message: escaped and cut at ST_SHOW_MAX. */
@@ -318,7 +334,7 @@ st_bad(struct st_ctx *c, const struct st_key *k, const char *what,
 static void *
 st_field(struct st_ctx *c, const struct st_key *k)
 {
-	return (char *)c->s + k->off;
+	return (char *)c->base + k->off;
 }
 
 static int
@@ -726,6 +742,354 @@ st_lookup(const char *name, size_t n)
 	return NULL;
 }
 
+/* ---- keys an app registers ------------------------------------------------------------- */
+
+/*
+ * The registered tables, in a growing array (realloc; at most
+ * WK_SETTINGS_MAX_TABLES).  Process state, like the schema list: an app
+ * registers before it loads (wk_main does it from app->settings).
+ *
+ * Every request reads st_reg.keys, so it is kept in .data, next to the
+ * other module state the request already touches, rather than in .bss,
+ * where it would land past the arena's 32 KiB static chunk on a page of
+ * its own (one more page fault per exec).
+ */
+static struct {
+	const struct wk_setting_def **tables;
+	size_t ntables, cap, keys;
+} st_reg __attribute__((section(".data.wk_settings_registry")));
+
+/* An app key as the value parsers above see it: its field in the value. */
+static void
+st_app_key(const struct wk_setting_def *d, struct st_key *k)
+{
+	static const enum st_type types[WK_SETTING__MAX] = {
+		[WK_SETTING_STRING] = ST_STRING,
+		[WK_SETTING_INT] = ST_LONG,
+		[WK_SETTING_BOOL] = ST_BOOL,
+		[WK_SETTING_PATH] = ST_PATH,
+		[WK_SETTING_LIST] = ST_STRING,
+	};
+
+	memset(k, 0, sizeof(*k));
+	k->name = d->name;
+	k->type = types[d->type];
+	k->min = d->min;
+	k->max = d->min == 0 && d->max == 0 ? LONG_MAX : d->max;
+	switch (d->type) {
+	case WK_SETTING_INT:
+		k->off = offsetof(struct wk_setting_value, i);
+		break;
+	case WK_SETTING_BOOL:
+		k->off = offsetof(struct wk_setting_value, b);
+		break;
+	default:
+		k->off = offsetof(struct wk_setting_value, s);
+		break;
+	}
+}
+
+/* A list: words separated by spaces or commas, at most max (0: 64). */
+static int
+st_parse_words(struct st_ctx *c, const struct wk_setting_def *d,
+    struct wk_setting_value *val, const char *v, size_t n)
+{
+	size_t i = 0, b, got = 0, max = d->max > 0 ? (size_t)d->max : 64;
+	const char **items;
+
+	if ((items = wk_arena_calloc(c->a, max + 1, sizeof(*items))) == NULL)
+		return st_fail(c, "%s: out of memory", d->name);
+	while (i < n) {
+		while (i < n && st_is_sep(v[i]))
+			i++;
+		if (i == n)
+			break;
+		b = i;
+		while (i < n && !st_is_sep(v[i]))
+			i++;
+		if (got >= max)
+			return st_fail(c, "%s: more than %zu entries", d->name,
+			    max);
+		if ((items[got] = wk_arena_strndup(c->a, v + b, i - b)) == NULL)
+			return st_fail(c, "%s: out of memory", d->name);
+		got++;
+	}
+	val->items = items;
+	val->n = got;
+	val->s = got > 0 ? items[0] : NULL;
+	return 0;
+}
+
+/* Parse v as d's value into val.  0, or -1 with c->msg set. */
+static int
+st_parse_app(struct st_ctx *c, const struct wk_setting_def *d,
+    struct wk_setting_value *val, const char *v, size_t n)
+{
+	struct st_key k;
+	int r;
+
+	if (d->type == WK_SETTING_LIST)
+		return st_parse_words(c, d, val, v, n);
+	st_app_key(d, &k);
+	c->base = val;
+	r = st_parsers[k.type](c, &k, v, n);
+	c->base = c->s;
+	return r;
+}
+
+static const struct wk_setting_def *
+st_app_lookup(const char *name, size_t n)
+{
+	const struct wk_setting_def *d;
+	size_t t;
+
+	for (t = 0; t < st_reg.ntables; t++)
+		for (d = st_reg.tables[t]; d->name != NULL; d++)
+			if (strlen(d->name) == n && memcmp(d->name, name, n) == 0)
+				return d;
+	return NULL;
+}
+
+/* The value slot of d in c->s (filled by st_app_values). */
+static struct wk_setting_value *
+st_app_slot(const struct wk_settings *s, const struct wk_setting_def *d)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_app_values; i++)
+		if (s->app_values[i].def == d)
+			return &s->app_values[i];
+	return NULL;
+}
+
+/*
+ * Give s a value for every registered key: the one s already has (an
+ * earlier load), else the default.  0, or -1 with c->msg set.
+ */
+static int
+st_app_values(struct st_ctx *c)
+{
+	struct wk_settings *s = c->s;
+	struct wk_setting_value *vals, *old;
+	const struct wk_setting_def *d;
+	const char *keep_path = c->path;
+	size_t t, n = 0;
+
+	if (st_reg.keys == 0)
+		return 0;
+	if ((vals = wk_arena_calloc(c->a, st_reg.keys, sizeof(*vals))) == NULL)
+		return st_fail(c, "out of memory");
+	c->path = NULL;      /* a default path is taken as written */
+	for (t = 0; t < st_reg.ntables; t++) {
+		for (d = st_reg.tables[t]; d->name != NULL; d++, n++) {
+			if ((old = st_app_slot(s, d)) != NULL) {
+				vals[n] = *old;
+				vals[n].line = 0;   /* not from this file */
+				continue;
+			}
+			vals[n].def = d;
+			if (d->def != NULL && st_parse_app(c, d, &vals[n],
+			    d->def, strlen(d->def)) != 0) {
+				c->path = keep_path;
+				return -1;
+			}
+		}
+	}
+	c->path = keep_path;
+	s->app_values = vals;
+	s->n_app_values = n;
+	return 0;
+}
+
+static int
+st_name_ok(const char *name)
+{
+	const char *p;
+
+	if (name == NULL || name[0] == '\0' || strlen(name) > 64)
+		return 0;
+	for (p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '_'))
+			return 0;
+	return 1;
+}
+
+/* see settings.h */
+int
+wk_settings_register(const struct wk_setting_def *table, char *err,
+    size_t errlen)
+{
+	const struct wk_setting_def *d, *e, **grown;
+	struct wk_settings scratch;
+	struct wk_setting_value v;
+	struct st_ctx c;
+	wk_arena a;
+	size_t n = 0, cap;
+	char dummy[1];
+	int r = 0;
+
+	if (err == NULL || errlen == 0) {
+		err = dummy;
+		errlen = sizeof(dummy);
+	}
+	err[0] = '\0';
+	if (table == NULL)
+		goto bad_table;
+	for (n = 0; n < st_reg.ntables; n++)
+		if (st_reg.tables[n] == table)
+			return 0;       /* again (wk_main run twice) */
+	n = 0;
+	for (d = table; d->name != NULL; d++) {
+		if (!st_name_ok(d->name)) {
+			snprintf(err, errlen, "setting '%s': names are "
+			    "lowercase letters, digits and '_'", d->name);
+			return -1;
+		}
+		if ((unsigned)d->type >= WK_SETTING__MAX) {
+			snprintf(err, errlen, "setting %s: unknown type",
+			    d->name);
+			return -1;
+		}
+		if (st_lookup(d->name, strlen(d->name)) != NULL ||
+		    st_app_lookup(d->name, strlen(d->name)) != NULL) {
+			snprintf(err, errlen, "setting %s: already a key",
+			    d->name);
+			return -1;
+		}
+		for (e = table; e < d; e++)
+			if (strcmp(e->name, d->name) == 0) {
+				snprintf(err, errlen, "setting %s: listed "
+				    "twice", d->name);
+				return -1;
+			}
+		n++;
+	}
+	/* Check every default now, so that a load never fails on one. */
+	wk_arena_init(&a);
+	memset(&c, 0, sizeof(c));
+	memset(&scratch, 0, sizeof(scratch));   /* parsers only write the value */
+	c.s = &scratch;
+	c.base = &scratch;
+	c.a = &a;
+	for (d = table; d->name != NULL && r == 0; d++) {
+		memset(&v, 0, sizeof(v));
+		if (d->def != NULL && st_parse_app(&c, d, &v, d->def,
+		    strlen(d->def)) != 0) {
+			snprintf(err, errlen, "setting %s: bad default: %s",
+			    d->name, c.msg);
+			r = -1;
+		}
+	}
+	wk_arena_free(&a);
+	if (r != 0)
+		return -1;
+	if (st_reg.ntables >= WK_SETTINGS_MAX_TABLES)
+		goto bad_table;
+	if (st_reg.ntables == st_reg.cap) {
+		cap = st_reg.cap == 0 ? 4 : st_reg.cap * 2;
+		if ((grown = realloc(st_reg.tables, cap * sizeof(*grown))) ==
+		    NULL)
+			goto bad_table;
+		st_reg.tables = grown;
+		st_reg.cap = cap;
+	}
+	st_reg.tables[st_reg.ntables++] = table;
+	st_reg.keys += n;
+	return 0;
+bad_table:
+	snprintf(err, errlen, "settings: cannot register the table (NULL, "
+	    "more than %d tables, or out of memory)", WK_SETTINGS_MAX_TABLES);
+	return -1;
+}
+
+/* see settings.h */
+void
+wk_settings_unregister_all(void)
+{
+	free(st_reg.tables);
+	st_reg.tables = NULL;
+	st_reg.ntables = st_reg.cap = st_reg.keys = 0;
+}
+
+/*
+ * The value of the registered key name in s, or NULL: unknown, not of a
+ * type in mask, or s was never loaded (then *d is still the definition).
+ */
+static const struct wk_setting_value *
+st_app_get(const struct wk_settings *s, const char *name, unsigned mask,
+    const struct wk_setting_def **d)
+{
+	*d = name != NULL ? st_app_lookup(name, strlen(name)) : NULL;
+	if (*d == NULL || !(mask & (1u << (*d)->type)))
+		return *d = NULL, NULL;
+	return s != NULL ? st_app_slot(s, *d) : NULL;
+}
+
+/* see settings.h */
+const char *
+wk_settings_str(const struct wk_settings *s, const char *name)
+{
+	const struct wk_setting_def *d;
+	const struct wk_setting_value *v = st_app_get(s, name,
+	    1u << WK_SETTING_STRING | 1u << WK_SETTING_PATH, &d);
+
+	if (v != NULL)
+		return v->s;
+	return d != NULL ? d->def : NULL;
+}
+
+/* see settings.h */
+long
+wk_settings_int(const struct wk_settings *s, const char *name)
+{
+	const struct wk_setting_def *d;
+	const struct wk_setting_value *v = st_app_get(s, name,
+	    1u << WK_SETTING_INT | 1u << WK_SETTING_BOOL, &d);
+	size_t i;
+
+	if (v != NULL)
+		return d->type == WK_SETTING_BOOL ? v->b : v->i;
+	if (d == NULL || d->def == NULL)
+		return 0;
+	if (d->type == WK_SETTING_INT)
+		return strtol(d->def, NULL, 10);
+	for (i = 0; i < sizeof(st_bools) / sizeof(st_bools[0]); i++)
+		if (strcasecmp(st_bools[i].word, d->def) == 0)
+			return st_bools[i].value;
+	return 0;
+}
+
+/* see settings.h */
+size_t
+wk_settings_list(const struct wk_settings *s, const char *name,
+    const char *const **items)
+{
+	const struct wk_setting_def *d;
+	const struct wk_setting_value *v = st_app_get(s, name,
+	    1u << WK_SETTING_LIST, &d);
+
+	*items = v != NULL ? v->items : NULL;
+	return v != NULL ? v->n : 0;
+}
+
+/* see settings.h */
+int
+wk_settings_each(const struct wk_settings *s,
+    void (*fn)(void *ctx, const struct wk_setting_def *d,
+    const struct wk_setting_value *v), void *ctx)
+{
+	const struct wk_setting_def *d;
+	size_t t;
+	int n = 0;
+
+	for (t = 0; t < st_reg.ntables; t++)
+		for (d = st_reg.tables[t]; d->name != NULL; d++, n++)
+			if (fn != NULL)
+				fn(ctx, d, s != NULL ? st_app_slot(s, d) : NULL);
+	return n;
+}
+
 /* Parse one line (no line end).  0 ok, -1 with c->msg set. */
 static int
 st_parse_line(struct st_ctx *c, const char *p, size_t n,
@@ -734,6 +1098,8 @@ st_parse_line(struct st_ctx *c, const char *p, size_t n,
 	const char *eq, *key, *val;
 	size_t klen, vlen, i;
 	const struct st_key *k;
+	const struct wk_setting_def *d;
+	struct wk_setting_value *v;
 	char shown[ST_SHOW_MAX * 4 + 8];
 
 	if (st_check_bytes(c, p, n) != 0)
@@ -760,6 +1126,18 @@ st_parse_line(struct st_ctx *c, const char *p, size_t n,
 	if (klen == 0)
 		return st_fail(c, "missing key before '='");
 	k = st_lookup(key, klen);
+	if (k == NULL && (d = st_app_lookup(key, klen)) != NULL) {
+		if ((v = st_app_slot(c->s, d)) == NULL)
+			return st_fail(c, "%s: out of memory", d->name);
+		if (v->line != 0)
+			return st_fail(c, "duplicate key '%s' (first set on "
+			    "line %u)", d->name, v->line);
+		v->line = lineno;
+		if (vlen >= 2 && val[0] == '"' && val[vlen - 1] == '"')
+			return st_fail(c, "%s: values are not quoted; write "
+			    "%s = value", d->name, d->name);
+		return st_parse_app(c, d, v, val, vlen);
+	}
 	if (k == NULL) {
 		const char *hint = "";
 		for (i = 0; i < ST_NKEYS; i++)
@@ -880,8 +1258,11 @@ wk_settings_load_file(struct wk_settings *s, wk_arena *a, const char *path,
 	memset(&c, 0, sizeof(c));
 	memset(seen, 0, sizeof(seen));
 	c.s = &work;
+	c.base = &work;
 	c.a = a;
 	c.path = path;
+	if (st_reg.keys != 0 && st_app_values(&c) != 0)
+		goto fail;
 	p = buf;
 	end = buf + len;
 	while (p < end) {
@@ -911,6 +1292,25 @@ fail:
 	return -1;
 }
 
+/* The registered keys at their defaults, without a file. */
+static int
+st_app_defaults(struct wk_settings *s, wk_arena *a, char *err, size_t errlen)
+{
+	struct st_ctx c;
+
+	if (st_reg.keys == 0)
+		return 0;
+	memset(&c, 0, sizeof(c));
+	c.s = s;
+	c.base = s;
+	c.a = a;
+	if (st_app_values(&c) == 0)
+		return 0;
+	if (err != NULL && errlen > 0)
+		snprintf(err, errlen, "settings: %s", c.msg);
+	return -1;
+}
+
 /* see settings.h */
 int
 wk_settings_load(struct wk_settings *s, wk_arena *a, char *err,
@@ -918,11 +1318,11 @@ wk_settings_load(struct wk_settings *s, wk_arena *a, char *err,
 {
 	const char *path = getenv("WICK_CONFIG");
 
-	wk_settings_defaults(s);
+	st_defaults(s);
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if (path == NULL || path[0] == '\0')
-		return 0;
+		return st_reg.keys != 0 ? st_app_defaults(s, a, err, errlen) : 0;
 	return wk_settings_load_file(s, a, path, err, errlen);
 }
 

@@ -129,6 +129,18 @@ wk_cgi_serve(const struct wk_app *app, const struct wk_settings *s,
 	return 0;
 }
 
+/* The app's own settings keys (app.h); 0, or -1 with err set. */
+static int
+app_register_settings(const struct wk_app *app, char *err, size_t errlen)
+{
+	size_t t;
+
+	for (t = 0; app->settings != NULL && app->settings[t] != NULL; t++)
+		if (wk_settings_register(app->settings[t], err, errlen) != 0)
+			return -1;
+	return 0;
+}
+
 /* see cgi.h */
 int
 wk_main(const struct wk_app *app, int argc, char **argv, char **envp)
@@ -141,7 +153,8 @@ wk_main(const struct wk_app *app, int argc, char **argv, char **envp)
 	int rc;
 
 	wk_arena_init(&arena);
-	if (wk_settings_load(&s, &arena, err, sizeof(err)) != 0) {
+	if (app_register_settings(app, err, sizeof(err)) != 0 ||
+	    wk_settings_load(&s, &arena, err, sizeof(err)) != 0) {
 		settings_error = err;
 		/* Parse the request with safe defaults; it will get a 500. */
 		wk_settings_defaults(&s);

@@ -21,6 +21,7 @@
 #include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "wick/core/arena.h"
@@ -176,8 +177,9 @@ static const struct wk_converter builtin_converters[] = {
 
 #define N_BUILTIN (sizeof(builtin_converters) / sizeof(builtin_converters[0]))
 
-static const struct wk_converter *custom_converters[ROUTER_MAX_CUSTOM];
-static size_t n_custom;
+/* Registered converters: a growing array, at most ROUTER_MAX_CUSTOM. */
+static const struct wk_converter **custom_converters;
+static size_t n_custom, cap_custom;
 
 static const struct wk_converter *
 find_converter(const char *name, size_t n)
@@ -223,6 +225,16 @@ wk_router_register_converter(const struct wk_converter *c)
 		return -1;
 	if (n_custom >= ROUTER_MAX_CUSTOM)
 		return -1;
+	if (n_custom == cap_custom) {
+		const struct wk_converter **grown;
+		size_t cap = cap_custom == 0 ? 4 : cap_custom * 2;
+
+		if ((grown = realloc(custom_converters, cap * sizeof(*grown))) ==
+		    NULL)
+			return -1;
+		custom_converters = grown;
+		cap_custom = cap;
+	}
 	custom_converters[n_custom++] = c;
 	return 0;
 }

@@ -2,11 +2,12 @@
  * app.h - an application and the request pipeline.
  *
  * An app is a const description: its name, route table, middleware chain,
- * management commands and optional error view.  wk_main() (front/cgi.h,
- * included below) is the whole of an app's main(): with GATEWAY_INTERFACE
- * set it serves one CGI request; otherwise it is the app's management tool
- * (help, routes, check, runserver, plus the app's and components'
- * commands).
+ * management commands, optional error view and settings keys: the one
+ * place where an app (and the components it lists) plugs into Wick.
+ * wk_main() (front/cgi.h, included below) is the whole of an app's main():
+ * with GATEWAY_INTERFACE set it serves one CGI request;
+ * otherwise it is the app's management tool (help, routes, check,
+ * runserver, plus the app's and components' commands).
  *
  * The pipeline for one request (wk_app_serve, called by a front end with
  * the request's environment, a body reader and a response writer, io.h):
@@ -57,6 +58,13 @@ struct wk_app {
 	 */
 	int (*error_view)(struct wk_request *req, struct wk_response *resp,
 	    const char *message);
+	/*
+	 * Optional: the app's and its components' own settings keys, a
+	 * NULL-terminated list of WK_SETTINGS_END-terminated tables
+	 * (settings.h, "Keys of your own").  wk_main registers them before
+	 * it reads the config file; a bad table is a configuration error.
+	 */
+	const struct wk_setting_def *const *settings;
 };
 
 /*

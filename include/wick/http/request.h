@@ -62,7 +62,17 @@ enum wk_method {
 #define WK_DELETE WK_BIT(WK_METHOD_DELETE)
 #define WK_OPTIONS WK_BIT(WK_METHOD_OPTIONS)
 
-/* Slots where later components hang per-request state (session, user...). */
+/*
+ * Slots where components hang per-request state (session, user...).  The
+ * built-in ones are this enum, read directly as req->slots[WK_SLOT_...].
+ * A component of an app's own asks for an id once (wk_request_slot_new)
+ * and reads and writes its slot with wk_request_slot / _set_slot:
+ *
+ *   static int cart_slot = -1;
+ *   ... at start-up (or lazily): cart_slot = wk_request_slot_new("cart");
+ *   ... in its middleware:  wk_request_set_slot(req, cart_slot, cart);
+ *   ... in a view:          struct cart *c = wk_request_slot(req, cart_slot);
+ */
 enum wk_request_slot {
 	WK_SLOT_SESSION,
 	WK_SLOT_USER,
@@ -124,7 +134,34 @@ struct wk_request {
 	const char *error;                 /* human-readable reason */
 
 	void *slots[WK_SLOT__MAX];
+	void **more_slots;                 /* registered slots (arena), */
+	size_t n_more_slots;               /* grown on first set */
 };
+
+#define WK_REQUEST_SLOTS_MAX 256       /* slot ids, built-in ones included */
+
+/*
+ * wk_request_slot_new - the slot id for name (a component's name, kept as
+ * given: pass a string literal): a new id >= WK_SLOT__MAX the first time,
+ * the same id for the same name afterwards.  -1 when name is NULL or
+ * empty, WK_REQUEST_SLOTS_MAX ids are taken, or out of memory.  Process
+ * state: ids hold for every request the process serves.
+ */
+int wk_request_slot_new(const char *name);
+
+/*
+ * wk_request_slot - the pointer in req's slot id (a built-in WK_SLOT_* or
+ * one from wk_request_slot_new), or NULL when none was set or id is not
+ * a valid id.
+ */
+void *wk_request_slot(const struct wk_request *req, int id);
+
+/*
+ * wk_request_set_slot - put p in req's slot id; the slot table grows in
+ * req->arena as needed.  0, or -1 for an id never handed out (or
+ * negative) or on allocation failure.  req does not own p.
+ */
+int wk_request_set_slot(struct wk_request *req, int id, void *p);
 
 /*
  * wk_request_parse - fill req from envp (NULL-terminated "NAME=value"
