@@ -145,7 +145,10 @@ TEMPLATE_SRCS = src/template/parse.c $(TEMPLATE_FILTER_SRCS) \
 	$(LIB_ASSETS)
 # The filters, one file per concern (src/template/internal.h); the
 # build-time checker (TPL_TOOL_SRCS) links them with the parser.
-TEMPLATE_FILTER_SRCS = src/template/filters.c
+TEMPLATE_FILTER_SRCS = src/template/filters.c src/template/filters_text.c \
+	src/template/filters_url.c src/template/filters_list.c \
+	src/template/filters_number.c src/template/filters_date.c \
+	src/template/filters_json.c
 AUTH_SRCS = src/auth/password.c src/auth/csrf.c src/auth/session.c \
 	src/auth/auth.c
 FORMS_SRCS = src/forms/validate.c src/forms/form.c

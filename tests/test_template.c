@@ -498,6 +498,50 @@ test_custom(void **state)
 	    0, &t, &err), -1);
 }
 
+/* The registries grow past the old fixed 64 entries, and an entry a
+ * parsed template points at stays valid while more are added. */
+static void
+test_registries_grow(void **state)
+{
+	static char names[2][150][16];
+	struct wk_map *c = sample_ctx();
+	struct wk_template_error err;
+	struct wk_template *t, *t2;
+	wk_buf b;
+	size_t k;
+	int n;
+
+	(void)state;
+	assert_int_equal(wk_template_register_filter("grow0", shout, 0), 0);
+	assert_int_equal(wk_template_register_tag("growtag0", raw_tag), 0);
+	assert_int_equal(wk_template_parse(&arena, "g", "{{ s|grow0 }}"
+	    "{% growtag0 %}", 27, 0, &t, &err), 0);
+	for (k = 1; k < 150; k++) {
+		n = snprintf(names[0][k], sizeof(names[0][k]), "grow%zu", k);
+		assert_true(n > 0 && (size_t)n < sizeof(names[0][k]));
+		n = snprintf(names[1][k], sizeof(names[1][k]), "growtag%zu", k);
+		assert_true(n > 0 && (size_t)n < sizeof(names[1][k]));
+		assert_int_equal(wk_template_register_filter(names[0][k], shout,
+		    0), 0);
+		assert_int_equal(wk_template_register_tag(names[1][k],
+		    sum_tag), 0);
+	}
+	/* Taken names are still refused, however long the list. */
+	assert_int_equal(wk_template_register_filter("grow149", shout, 0), -1);
+	assert_int_equal(wk_template_register_tag("growtag77", sum_tag), -1);
+	/* The template parsed first still renders through its entries. */
+	wk_buf_init(&b, &arena);
+	{
+		struct wk_render_env env = { &set, NULL, &arena, 0, 0 };
+
+		assert_int_equal(wk_template_render(t, &env, c, &b, &err), 0);
+		assert_string_equal(wk_buf_cstr(&b), "hello!!&lt;i&gt;");
+	}
+	assert_int_equal(wk_template_parse(&arena, "g", "{{ s|grow149 }}"
+	    "{% growtag149 2 3 %}", 35, 0, &t2, &err), 0);
+	expect("{{ s|grow149 }}{% growtag149 2 3 %}", c, "hello!!5");
+}
+
 /* ---- errors carry name:line:col ------------------------------------------------ */
 
 static void
@@ -1832,6 +1876,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_debug_reload, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_library_templates, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_registries_grow, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_build_tool, setup,
 		    teardown),

@@ -33,6 +33,7 @@
 #include <stddef.h>
 
 #include "wick/template/template.h"
+#include "wick/core/buf.h"
 #include "wick/core/value.h"
 
 #define TPL_MAX_NEST 100     /* tags inside tags (parse) */
@@ -345,10 +346,107 @@ int tpl_exists(const struct wk_template_set *set, const char *name,
 void tpl_set_error(struct wk_template_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* ---- filters.c ---- */
+/* ---- filters*.c: what the filter files share ---- */
+
+#define TPL_ELLIPSIS "\xe2\x80\xa6"   /* U+2026, what truncation adds */
+#define TPL_NBSP "\xc2\xa0"            /* U+00A0, "1\xc2\xa0KB", "2\xc2\xa0days" */
 
 /* Escape n bytes for HTML into a new safe value. */
 int tpl_escape_value(wk_arena *a, const char *s, size_t n,
     struct wk_value *out);
+
+/* The input as text (numbers written out). */
+static inline int
+tpl_text_of(const struct wk_filter_ctx *c, const struct wk_value *v,
+    const char **p, size_t *n)
+{
+	return wk_value_text(v, c->arena, p, n);
+}
+
+/* A value from a buffer, safe or not; -1 if the buffer failed. */
+static inline int
+tpl_from_buf(const wk_buf *b, int safe, struct wk_value *out)
+{
+	if (b->failed)
+		return -1;
+	*out = safe ? wk_val_safen(wk_buf_cstr(b), b->len) :
+	    wk_val_strn(wk_buf_cstr(b), b->len);
+	return 0;
+}
+
+/* Does this filter's input need escaping when the filter builds HTML? */
+static inline int
+tpl_must_escape(const struct wk_filter_ctx *c, const struct wk_value *in)
+{
+	return c->autoescape && in->kind != WK_VAL_SAFE;
+}
+
+/* Append s, escaped for HTML when esc is set.  0 or -1. */
+static inline int
+tpl_put_maybe_escaped(wk_buf *b, int esc, const char *s, size_t n)
+{
+	return esc ? wk_buf_append_html(b, s, n) : wk_buf_append(b, s, n);
+}
+
+/* An integer argument, or def when absent (*ok 1) or not a number
+ * (*ok 0). */
+static inline long long
+tpl_int_arg(const struct wk_value *arg, long long def, int *ok)
+{
+	long long i;
+
+	*ok = 1;
+	if (arg == NULL)
+		return def;
+	if (wk_value_to_int(arg, &i) != 0) {
+		*ok = 0;
+		return def;
+	}
+	return i;
+}
+
+/*
+ * The filters the table in filters.c names but other files define (one
+ * file per concern; see the opening comment).  Each is a wk_filter_fn.
+ */
+#define TPL_FILTER(name) int tpl_f_##name(const struct wk_filter_ctx *c, \
+    const struct wk_value *in, const struct wk_value *arg, \
+    struct wk_value *out)
+TPL_FILTER(truncatechars);
+TPL_FILTER(truncatewords);
+TPL_FILTER(wordcount);
+TPL_FILTER(striptags);
+TPL_FILTER(linebreaks);
+TPL_FILTER(linebreaksbr);
+TPL_FILTER(join);
+TPL_FILTER(first);
+TPL_FILTER(last);
+TPL_FILTER(slice);
+TPL_FILTER(add);
+TPL_FILTER(floatformat);
+TPL_FILTER(filesizeformat);
+TPL_FILTER(urlencode);
+TPL_FILTER(urlize);
+TPL_FILTER(urlizetrunc);
+TPL_FILTER(escapejs);
+TPL_FILTER(json_script);
+TPL_FILTER(date);
+TPL_FILTER(time);
+TPL_FILTER(make_list);
+TPL_FILTER(get_digit);
+TPL_FILTER(linenumbers);
+TPL_FILTER(iriencode);
+TPL_FILTER(wordwrap);
+TPL_FILTER(stringformat);
+TPL_FILTER(dictsort);
+TPL_FILTER(dictsortreversed);
+TPL_FILTER(timesince);
+TPL_FILTER(timeuntil);
+TPL_FILTER(unordered_list);
+TPL_FILTER(random);
+TPL_FILTER(pprint);
+TPL_FILTER(truncatechars_html);
+TPL_FILTER(truncatewords_html);
+#undef TPL_FILTER
 
 #endif /* WICK_TEMPLATE_INT_H */

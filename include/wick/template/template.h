@@ -238,8 +238,10 @@ typedef int (*wk_filter_fn)(const struct wk_filter_ctx *c,
 /*
  * wk_template_register_filter - make fn usable as |name in every template
  * parsed afterwards (register before the first render, e.g. first thing in
- * main()).  name must be an identifier and not a built-in filter's name.
- * Up to 64 filters.  0, or -1 (bad name, taken, full).
+ * main()).  name must be an identifier and not a built-in filter's name;
+ * it is not copied (a string literal, or one that outlives the process's
+ * renders).  The registry grows as needed (in an arena kept for the
+ * process).  0, or -1 (bad name, taken, out of memory).
  *
  *   static int shout(const struct wk_filter_ctx *c, const struct wk_value *in,
  *       const struct wk_value *arg, struct wk_value *out) { ... }
@@ -268,7 +270,9 @@ typedef int (*wk_tag_fn)(const struct wk_tag_ctx *c,
 
 /*
  * wk_template_register_tag - make fn usable as {% name ... %}.  name must
- * be an identifier and not a built-in tag.  Up to 64 tags.  0 or -1.
+ * be an identifier and not a built-in tag; it is not copied.  The
+ * registry grows as needed (in an arena kept for the process).  0, or -1
+ * (bad name, taken, out of memory).
  */
 int wk_template_register_tag(const char *name, wk_tag_fn fn);
 
