@@ -136,13 +136,20 @@ CORE_SRCS = src/core/arena.c src/core/buf.c src/core/kv.c src/core/log.c \
 	src/core/json.c src/core/value.c src/core/unicode.c src/core/crypto.c
 HTTP_SRCS = src/http/request.c src/http/response.c src/http/router.c \
 	src/http/security.c src/http/app.c src/http/multipart.c src/http/io.c \
-	src/http/slot.c
+	src/http/slot.c src/http/static.c
 FRONT_SRCS = src/front/cgi.c src/front/devserver.c src/front/testclient.c
 DB_SRCS = src/db/db.c src/db/model.c src/db/query.c src/db/orm.c \
 	src/db/aggregate.c src/db/orm_value.c src/db/raw.c src/db/migrate.c
-TEMPLATE_SRCS = src/template/parse.c src/template/filters.c \
-	src/template/render.c src/template/tags.c src/template/lorem.c \
-	src/template/load.c
+TEMPLATE_SRCS = src/template/parse.c $(TEMPLATE_FILTER_SRCS) \
+	src/template/eval.c src/template/render.c src/template/tags.c \
+	src/template/lorem.c src/template/load.c src/template/page.c \
+	$(LIB_ASSETS)
+# The filters, one file per concern (src/template/internal.h); the
+# build-time checker (TPL_TOOL_SRCS) links them with the parser.
+TEMPLATE_FILTER_SRCS = src/template/filters.c src/template/filters_text.c \
+	src/template/filters_url.c src/template/filters_list.c \
+	src/template/filters_number.c src/template/filters_date.c \
+	src/template/filters_json.c
 AUTH_SRCS = src/auth/password.c src/auth/csrf.c src/auth/session.c \
 	src/auth/session_db.c src/auth/session_cookie.c src/auth/messages.c \
 	src/auth/auth.c src/auth/user.c src/auth/throttle.c src/auth/perm.c \
@@ -254,8 +261,8 @@ django: $(DJANGO_DRIVER)
 # folders are prerequisites too, so adding or removing a file regenerates.
 TPL_TOOL      = build/tools/wk-templates
 TPL_TOOL_SRCS = tools/wk-templates.c src/core/arena.c src/core/buf.c \
-                src/core/value.c src/template/parse.c src/template/filters.c \
-                src/core/unicode.c src/core/random.c
+                src/core/value.c src/template/parse.c \
+                $(TEMPLATE_FILTER_SRCS) src/core/unicode.c src/core/random.c
 BLOG_ASSET_FILES = $(shell find cgi-bin/blog/templates cgi-bin/blog/static \
                    -type f ! -name '.*' 2>/dev/null)
 
@@ -269,6 +276,18 @@ build/gen/blog_assets.c: $(TPL_TOOL) $(BLOG_ASSET_FILES) \
 	$(TPL_TOOL) --app blog --templates cgi-bin/blog/templates \
 		--static cgi-bin/blog/static \
 		--source-dir $(CURDIR)/cgi-bin/blog/templates --out $@
+
+# The library's own templates (and static files, when it has some), under
+# names starting "wick/": embedded in libwick the same way, as
+# wk_library_templates, and searched after the app's (template.h).
+LIB_ASSETS = build/gen/wk_library_assets.c
+LIB_ASSET_FILES = $(shell find src/template/templates -type f ! -name '.*' \
+                  2>/dev/null)
+
+$(LIB_ASSETS): $(TPL_TOOL) $(LIB_ASSET_FILES) src/template/templates
+	@mkdir -p $(@D)
+	$(TPL_TOOL) --app wk_library --templates src/template/templates \
+		--source-dir $(CURDIR)/src/template/templates --out $@
 
 # ---- Unicode tables ----------------------------------------------------------
 # src/core/unicode.c (the case and slugify filters) includes tables that

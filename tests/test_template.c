@@ -498,6 +498,50 @@ test_custom(void **state)
 	    0, &t, &err), -1);
 }
 
+/* The registries grow past the old fixed 64 entries, and an entry a
+ * parsed template points at stays valid while more are added. */
+static void
+test_registries_grow(void **state)
+{
+	static char names[2][150][16];
+	struct wk_map *c = sample_ctx();
+	struct wk_template_error err;
+	struct wk_template *t, *t2;
+	wk_buf b;
+	size_t k;
+	int n;
+
+	(void)state;
+	assert_int_equal(wk_template_register_filter("grow0", shout, 0), 0);
+	assert_int_equal(wk_template_register_tag("growtag0", raw_tag), 0);
+	assert_int_equal(wk_template_parse(&arena, "g", "{{ s|grow0 }}"
+	    "{% growtag0 %}", 27, 0, &t, &err), 0);
+	for (k = 1; k < 150; k++) {
+		n = snprintf(names[0][k], sizeof(names[0][k]), "grow%zu", k);
+		assert_true(n > 0 && (size_t)n < sizeof(names[0][k]));
+		n = snprintf(names[1][k], sizeof(names[1][k]), "growtag%zu", k);
+		assert_true(n > 0 && (size_t)n < sizeof(names[1][k]));
+		assert_int_equal(wk_template_register_filter(names[0][k], shout,
+		    0), 0);
+		assert_int_equal(wk_template_register_tag(names[1][k],
+		    sum_tag), 0);
+	}
+	/* Taken names are still refused, however long the list. */
+	assert_int_equal(wk_template_register_filter("grow149", shout, 0), -1);
+	assert_int_equal(wk_template_register_tag("growtag77", sum_tag), -1);
+	/* The template parsed first still renders through its entries. */
+	wk_buf_init(&b, &arena);
+	{
+		struct wk_render_env env = { &set, NULL, &arena, 0, 0 };
+
+		assert_int_equal(wk_template_render(t, &env, c, &b, &err), 0);
+		assert_string_equal(wk_buf_cstr(&b), "hello!!&lt;i&gt;");
+	}
+	assert_int_equal(wk_template_parse(&arena, "g", "{{ s|grow149 }}"
+	    "{% growtag149 2 3 %}", 35, 0, &t2, &err), 0);
+	expect("{{ s|grow149 }}{% growtag149 2 3 %}", c, "hello!!5");
+}
+
 /* ---- errors carry name:line:col ------------------------------------------------ */
 
 static void
@@ -1630,6 +1674,121 @@ test_debug_reload(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* ---- the library's own templates (search order) ------------------------------- */
+
+/* A child of the library's base, in the app's set. */
+static const struct wk_template_file lib_child[] = {
+	{ "page.html", "{% extends \"wick/base.html\" %}"
+	    "{% block title %}Mine{% endblock %}"
+	    "{% block content %}{{ who }}{% endblock %}", 0 },
+};
+/* An app that overrides the library's base under the same name. */
+static const struct wk_template_file lib_override[] = {
+	{ "page.html", "{% extends \"wick/base.html\" %}"
+	    "{% block content %}{{ who }}{% endblock %}", 0 },
+	{ "wick/base.html", "APP[{% block content %}{% endblock %}]", 0 },
+};
+
+/* Render name from s (reload off) with who=<you>; NULL with err set. */
+static const char *
+render_named(const struct wk_template_set *s, const char *name,
+    struct wk_template_error *err)
+{
+	struct wk_render_env env = { s, NULL, &arena, 0, 0 };
+	const struct wk_template *t;
+	struct wk_map *c = wk_map_new(&arena);
+	wk_buf b;
+
+	assert_non_null(c);
+	assert_int_equal(wk_map_set(&arena, c, "who", wk_val_str("<you>")), 0);
+	if ((t = wk_template_load(s, name, 0, &arena, err)) == NULL)
+		return NULL;
+	wk_buf_init(&b, &arena);
+	if (wk_template_render(t, &env, c, &b, err) != 0)
+		return NULL;
+	return wk_buf_cstr(&b);
+}
+
+static void
+test_library_templates(void **state)
+{
+	struct wk_template_file child[1], over[2];
+	struct wk_template_set app = { "app", child, 1, NULL, 0, NULL };
+	struct wk_template_set app2 = { "app2", over, 2, NULL, 0, NULL };
+	const struct wk_template_set *lib = &wk_library_templates;
+	struct wk_template_error err;
+	const struct wk_template *t;
+	const char *out;
+	size_t k;
+
+	(void)state;
+	memcpy(child, lib_child, sizeof(child));
+	memcpy(over, lib_override, sizeof(over));
+	for (k = 0; k < 1; k++)
+		child[k].len = strlen(child[k].text);
+	for (k = 0; k < 2; k++)
+		over[k].len = strlen(over[k].text);
+	wk_template_cache_clear();
+	/* The library embeds its templates under "wick/", sorted. */
+	assert_true(lib->n_files >= 1);
+	for (k = 0; k < lib->n_files; k++) {
+		assert_memory_equal(lib->files[k].name, "wick/", 5);
+		assert_int_equal(strlen(lib->files[k].text), lib->files[k].len);
+		if (k > 0)
+			assert_true(strcmp(lib->files[k - 1].name,
+			    lib->files[k].name) < 0);
+	}
+	/* A library-only name is found from an app's set, and from none. */
+	assert_non_null(t = wk_template_load(&set, "wick/base.html", 0, &arena,
+	    &err));
+	assert_string_equal(wk_template_name(t), "wick/base.html");
+	assert_non_null(wk_template_load(NULL, "wick/base.html", 0, &arena,
+	    &err));
+	/* An app template extends it; the library's comment and blocks. */
+	out = render_named(&app, "page.html", &err);
+	if (out == NULL)
+		fail_msg("%s", err.message);
+	assert_string_equal(out, "<!DOCTYPE html>\n<html lang=\"en\">\n"
+	    "<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+	    "content=\"width=device-width, initial-scale=1\">\n"
+	    "<title>Mine</title>\n\n</head>\n<body>\n<main>\n&lt;you&gt;\n"
+	    "</main>\n</body>\n</html>\n");
+	/* The app's template of the same name wins, for load and extends. */
+	assert_non_null(t = wk_template_load(&app2, "wick/base.html", 0,
+	    &arena, &err));
+	assert_string_equal(out = render_named(&app2, "wick/base.html", &err),
+	    "APP[]");
+	assert_string_equal(out = render_named(&app2, "page.html", &err),
+	    "APP[&lt;you&gt;]");
+	/* ...while another app still gets the library's. */
+	out = render_named(&app, "wick/base.html", &err);
+	assert_non_null(out);
+	assert_non_null(strstr(out, "<title>Wick</title>"));
+	/* An unknown name gives the same errors as before. */
+	assert_null(wk_template_load(&app, "nope.html", 0, &arena, &err));
+	assert_string_equal(err.message, "template 'nope.html' does not exist");
+	assert_null(wk_template_load(&app, "wick/nope.html", 0, &arena, &err));
+	assert_string_equal(err.message,
+	    "template 'wick/nope.html' does not exist");
+	assert_null(wk_template_load(NULL, "nope.html", 0, &arena, &err));
+	assert_string_equal(err.message, "nope.html: no templates to load from");
+	assert_null(wk_template_load(&app, "wick/../wick/base.html", 0, &arena,
+	    &err));
+	assert_string_equal(err.message,
+	    "refusing template name 'wick/../wick/base.html'");
+	assert_null(render_named(&app, "missing.html", &err));
+	/* {% include %} of an unknown name fails the render, naming it. */
+	assert_null(render_req("{% include 'wick/none.html' %}", NULL, NULL,
+	    &err));
+	assert_non_null(strstr(err.message, "template 'wick/none.html' does "
+	    "not exist"));
+	/* Static files: the app's first; an unknown name is still NULL. */
+	assert_ptr_equal(wk_asset_find(&set, "style.css"), &assets[0]);
+	assert_null(wk_asset_find(&set, "wick/none.css"));
+	assert_null(wk_asset_find(NULL, "style.css"));
+	wk_template_cache_clear();
+}
+
 /* ---- the build-time checker (tools/wk-templates) ------------------------------- */
 
 /* Run cmd; its output (stdout and stderr) into out; the exit status. */
@@ -1715,6 +1874,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_render_and_processors,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_debug_reload, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_library_templates, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_registries_grow, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_build_tool, setup,
 		    teardown),

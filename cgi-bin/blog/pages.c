@@ -18,6 +18,7 @@
 #include "wick/db/orm.h"
 #include "wick/http/request.h"
 #include "wick/http/response.h"
+#include "wick/http/static.h"
 #include "wick/template/template.h"
 #include "wick/core/value.h"
 #include "blog.h"

@@ -1,15 +1,31 @@
 /*
  * internal.h - what the template files share and nobody else sees.
  *
- * The template engine is split by concern: parse.c turns text
- * into the node tree declared here, render.c walks the tree,
- * filters.c holds the filter table, tags.c the tags that
- * reach outside the template (url, static and the prefixes, querystring,
- * debug, csrf_token, now, custom tags), lorem.c {% lorem %}'s
- * placeholder text, and load.c finds templates (embedded or on disk), caches them
- * and offers the view-level calls.  tools/wk-templates links only the
- * parser, the filters and value.c, so those never call into the request
- * pipeline.
+ * The template engine is split by concern, and its files call each other
+ * in one direction only, top to bottom (no file calls one above it):
+ *
+ *   page.c      wk_render, error pages, context processors: the one file
+ *               that answers HTTP (response headers, the request's log)
+ *   render.c    walks the node tree: if, for, with, blocks and
+ *               inheritance, include, cycle...; dispatches the leaf tags
+ *   tags.c      the tags that reach outside the template (url, static and
+ *               the prefixes, querystring, debug, csrf_token, now, custom
+ *               tags)
+ *   lorem.c     {% lorem %}'s placeholder text
+ *   eval.c      names, values and errors: variable lookup on the scope
+ *               stack, filter chains, escaped output, tpl_fail, step limit
+ *   load.c      finds templates (the app's set, then the library's;
+ *               embedded or on disk), caches them, finds static files
+ *   parse.c     text into the node tree declared here; the tag registry
+ *   filters*.c  the filters: filters.c the table, the registry and the
+ *               small ones, then one file per concern (text, url, list,
+ *               number, date, json)
+ *
+ * render.c reaches the loader directly (tpl_load) and the leaf tags
+ * through tpl_render_*; tags.c and lorem.c use only eval.c below them,
+ * never the walker.  Serving static files is HTTP's (src/http/static.c).
+ * tools/wk-templates links only the parser, the filters and value.c, so
+ * those never call into the request pipeline.
  */
 #ifndef WICK_TEMPLATE_INT_H
 #define WICK_TEMPLATE_INT_H
@@ -17,6 +33,7 @@
 #include <stddef.h>
 
 #include "wick/template/template.h"
+#include "wick/core/buf.h"
 #include "wick/core/value.h"
 
 #define TPL_MAX_NEST 100     /* tags inside tags (parse) */
@@ -258,50 +275,178 @@ const struct tpl_tag_def *tpl_tag_find(const char *name, size_t len);
 void tpl_linecol(const char *text, size_t len, size_t off, unsigned *line,
     unsigned *col);
 
-/* render.c: set r->err to "name:line:col: message" for node n. */
+/* ---- eval.c: what a render in progress offers every tag ---- */
+
+/* Set r->err to "name:line:col: message" for node n (NULL: no place),
+ * unless an error is already set (the first, innermost one wins).
+ * Returns -1. */
 int tpl_fail(struct tpl_render *r, const struct tpl_node *n,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* render.c: evaluate expression e into *out.  0 or -1. */
+/* The innermost binding of name on the scope stack (down to the include
+ * floor), else the context's; NULL if none. */
+const struct wk_value *tpl_lookup(const struct tpl_render *r,
+    const char *name, size_t len);
+
+/* Evaluate e into *out; a name that does not resolve is None when
+ * none_if_missing (if, firstof, ifchanged) and "" otherwise.  0 or -1. */
+int tpl_eval_missing(struct tpl_render *r, const struct tpl_expr *e,
+    int none_if_missing, struct wk_value *out);
+
+/* Evaluate e into *out (a missing name is "").  0 or -1. */
 int tpl_eval(struct tpl_render *r, const struct tpl_expr *e,
     struct wk_value *out);
 
-/* render.c: write v escaped as a variable is.  0 or -1. */
+/* Run e's filters over cur into *out (cur may be *out).  0 or -1. */
+int tpl_apply_filters(struct tpl_render *r, const struct tpl_expr *e,
+    struct wk_value cur, struct wk_value *out);
+
+/* Write v escaped as a variable is.  0 or -1. */
 int tpl_output(struct tpl_render *r, const struct wk_value *v);
 
-/* render.c: bind name to v in the innermost scope.  0 or -1. */
+/* Bind name to v in the innermost scope.  0 or -1. */
 int tpl_bind(struct tpl_render *r, const char *name, size_t len,
     struct wk_value v);
 
-/* render.c: count k more steps against max_steps (work a tag
- * does without visiting nodes: lorem's words, regroup's items).  0 or -1. */
+/* Count k more steps against max_steps (work a tag does without
+ * visiting nodes: lorem's words, regroup's items).  0 or -1. */
 int tpl_charge(struct tpl_render *r, const struct tpl_node *n,
     unsigned long k);
 
-/* render.c: bind name to v where Django's set_upward would: the
- * innermost binding of name if there is one, else a new one.  0 or -1. */
+/* Bind name to v where Django's set_upward would: the innermost binding
+ * of name if there is one, else a new one.  0 or -1. */
 int tpl_set_upward(struct tpl_render *r, const char *name, size_t len,
     struct wk_value v);
 
-/* tags.c: nodes that reach outside the template. */
+/* ---- tags.c and lorem.c: leaf nodes render.c dispatches to ---- */
+
 int tpl_render_url(struct tpl_render *r, const struct tpl_node *n);
 int tpl_render_prefix(struct tpl_render *r, const struct tpl_node *n);
 int tpl_render_querystring(struct tpl_render *r, const struct tpl_node *n);
 int tpl_render_debug(struct tpl_render *r, const struct tpl_node *n);
-
-/* lorem.c: {% lorem %}. */
-int tpl_render_lorem(struct tpl_render *r, const struct tpl_node *n);
 int tpl_render_csrf(struct tpl_render *r, const struct tpl_node *n);
 int tpl_render_static(struct tpl_render *r, const struct tpl_node *n);
 int tpl_render_now(struct tpl_render *r, const struct tpl_node *n);
 int tpl_render_custom(struct tpl_render *r, const struct tpl_node *n);
+int tpl_render_lorem(struct tpl_render *r, const struct tpl_node *n);
 
-/* load.c: the template called name for a render in progress. */
-const struct wk_template *tpl_load_for(struct tpl_render *r,
-    const struct tpl_node *n, const char *name, size_t len);
+/* ---- load.c ---- */
 
-/* filters.c: escape n bytes for HTML into a new safe value. */
+/* The template called name (n bytes) from set, else from the library's
+ * set; as wk_template_load (template.h) but with a length. */
+const struct wk_template *tpl_load(const struct wk_template_set *set,
+    const char *name, size_t n, int reload, wk_arena *a,
+    struct wk_template_error *err);
+
+/* 1 if set (may be NULL) or the library embeds a template called name. */
+int tpl_exists(const struct wk_template_set *set, const char *name,
+    size_t n);
+
+/* Fill err (zeroed first) with a printf-style message, no position. */
+void tpl_set_error(struct wk_template_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ---- filters*.c: what the filter files share ---- */
+
+#define TPL_ELLIPSIS "\xe2\x80\xa6"   /* U+2026, what truncation adds */
+#define TPL_NBSP "\xc2\xa0"            /* U+00A0, "1\xc2\xa0KB", "2\xc2\xa0days" */
+
+/* Escape n bytes for HTML into a new safe value. */
 int tpl_escape_value(wk_arena *a, const char *s, size_t n,
     struct wk_value *out);
+
+/* The input as text (numbers written out). */
+static inline int
+tpl_text_of(const struct wk_filter_ctx *c, const struct wk_value *v,
+    const char **p, size_t *n)
+{
+	return wk_value_text(v, c->arena, p, n);
+}
+
+/* A value from a buffer, safe or not; -1 if the buffer failed. */
+static inline int
+tpl_from_buf(const wk_buf *b, int safe, struct wk_value *out)
+{
+	if (b->failed)
+		return -1;
+	*out = safe ? wk_val_safen(wk_buf_cstr(b), b->len) :
+	    wk_val_strn(wk_buf_cstr(b), b->len);
+	return 0;
+}
+
+/* Does this filter's input need escaping when the filter builds HTML? */
+static inline int
+tpl_must_escape(const struct wk_filter_ctx *c, const struct wk_value *in)
+{
+	return c->autoescape && in->kind != WK_VAL_SAFE;
+}
+
+/* Append s, escaped for HTML when esc is set.  0 or -1. */
+static inline int
+tpl_put_maybe_escaped(wk_buf *b, int esc, const char *s, size_t n)
+{
+	return esc ? wk_buf_append_html(b, s, n) : wk_buf_append(b, s, n);
+}
+
+/* An integer argument, or def when absent (*ok 1) or not a number
+ * (*ok 0). */
+static inline long long
+tpl_int_arg(const struct wk_value *arg, long long def, int *ok)
+{
+	long long i;
+
+	*ok = 1;
+	if (arg == NULL)
+		return def;
+	if (wk_value_to_int(arg, &i) != 0) {
+		*ok = 0;
+		return def;
+	}
+	return i;
+}
+
+/*
+ * The filters the table in filters.c names but other files define (one
+ * file per concern; see the opening comment).  Each is a wk_filter_fn.
+ */
+#define TPL_FILTER(name) int tpl_f_##name(const struct wk_filter_ctx *c, \
+    const struct wk_value *in, const struct wk_value *arg, \
+    struct wk_value *out)
+TPL_FILTER(truncatechars);
+TPL_FILTER(truncatewords);
+TPL_FILTER(wordcount);
+TPL_FILTER(striptags);
+TPL_FILTER(linebreaks);
+TPL_FILTER(linebreaksbr);
+TPL_FILTER(join);
+TPL_FILTER(first);
+TPL_FILTER(last);
+TPL_FILTER(slice);
+TPL_FILTER(add);
+TPL_FILTER(floatformat);
+TPL_FILTER(filesizeformat);
+TPL_FILTER(urlencode);
+TPL_FILTER(urlize);
+TPL_FILTER(urlizetrunc);
+TPL_FILTER(escapejs);
+TPL_FILTER(json_script);
+TPL_FILTER(date);
+TPL_FILTER(time);
+TPL_FILTER(make_list);
+TPL_FILTER(get_digit);
+TPL_FILTER(linenumbers);
+TPL_FILTER(iriencode);
+TPL_FILTER(wordwrap);
+TPL_FILTER(stringformat);
+TPL_FILTER(dictsort);
+TPL_FILTER(dictsortreversed);
+TPL_FILTER(timesince);
+TPL_FILTER(timeuntil);
+TPL_FILTER(unordered_list);
+TPL_FILTER(random);
+TPL_FILTER(pprint);
+TPL_FILTER(truncatechars_html);
+TPL_FILTER(truncatewords_html);
+#undef TPL_FILTER
 
 #endif /* WICK_TEMPLATE_INT_H */

@@ -1,6 +1,6 @@
 /*
- * load.c - finding templates, caching them, and the calls views
- * make (wk_render, error pages, static files).
+ * load.c - finding templates and static files by name, and caching the
+ * parsed templates.
  *
  * Embedded templates are parsed the first time a process needs them and
  * kept for the life of the process in an arena of their own (a CGI process
@@ -9,6 +9,14 @@
  * request's arena every time, so edits show without a rebuild.  Template
  * names come from templates and could come from data ({% include var %}),
  * so a name that could leave the folder is refused.
+ *
+ * A name is looked for in the app's set, then in the library's own
+ * (wk_library_templates, built from src/template/templates/), the way
+ * Django searches DIRS before the app directories: an app overrides a
+ * library template by shipping one under the same name.  Static files are
+ * found the same way.  Nothing here renders or answers HTTP: render.c
+ * calls down into this file, page.c (the view-level calls) and
+ * src/http/static.c (serving the files) sit above it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,19 +26,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "wick/core/log.h"
-#include "wick/http/request.h"
-#include "wick/http/response.h"
-#include "wick/http/app.h"
 #include "internal.h"
 
 #define CACHE_SETS 8
 #define TEMPLATE_MAX_BYTES ((size_t)4 << 20)
-
-#define MAX_PROCESSORS 8
-
-static wk_context_processor_fn processors[MAX_PROCESSORS];
-static size_t nprocessors;
 
 static wk_arena cache_arena;
 static int cache_ready;
@@ -39,8 +38,9 @@ static struct {
 	struct wk_template **tpls;     /* parallel to set->files */
 } cache[CACHE_SETS];
 
-static void __attribute__((format(printf, 2, 3)))
-set_err(struct wk_template_error *err, const char *fmt, ...)
+/* see internal.h */
+void
+tpl_set_error(struct wk_template_error *err, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -137,7 +137,7 @@ read_source(const struct wk_template_set *set, const char *name, size_t n,
 	return 0;
 fail:
 	close(fd);
-	set_err(err, "%s: cannot read", path);
+	tpl_set_error(err, "%s: cannot read", path);
 	return -1;
 }
 
@@ -176,10 +176,16 @@ wk_template_cache_clear(void)
 	cache_ready = 0;
 }
 
-/* The loader behind wk_template_load and tpl_load_for. */
-static const struct wk_template *
-load(const struct wk_template_set *set, const char *name, size_t n,
-    int reload, wk_arena *a, struct wk_template_error *err)
+/*
+ * Look name up in one set: its source folder first when reloading, then
+ * its embedded copy (parsed once and cached).  0 with *out set, 1 when the
+ * set has no such template, -1 with err filled (unreadable, bad syntax,
+ * memory).
+ */
+static int
+load_from(const struct wk_template_set *set, const char *name, size_t n,
+    int reload, wk_arena *a, const struct wk_template **out,
+    struct wk_template_error *err)
 {
 	struct wk_template *t, **slots;
 	char *text, *tname;
@@ -187,47 +193,82 @@ load(const struct wk_template_set *set, const char *name, size_t n,
 	long idx;
 	int rc;
 
-	if (set == NULL) {
-		set_err(err, "%.*s: no templates to load from", (int)n, name);
-		return NULL;
-	}
-	if (!name_ok(name, n)) {
-		set_err(err, "refusing template name '%.*s'", (int)n, name);
-		return NULL;
-	}
 	if (reload && set->source_dir != NULL) {
 		rc = read_source(set, name, n, a, &text, &len, err);
 		if (rc < 0)
-			return NULL;
+			return -1;
 		if (rc == 0) {
 			if ((tname = wk_arena_strndup(a, name, n)) == NULL) {
-				set_err(err, "out of memory");
-				return NULL;
+				tpl_set_error(err, "out of memory");
+				return -1;
 			}
 			if (wk_template_parse(a, tname, text, len, 0, &t,
 			    err) != 0)
-				return NULL;
-			return t;
+				return -1;
+			*out = t;
+			return 0;
 		}
 	}
-	if ((idx = find_file(set, name, n)) < 0) {
-		set_err(err, "template '%.*s' does not exist", (int)n, name);
-		return NULL;
-	}
+	if ((idx = find_file(set, name, n)) < 0)
+		return 1;
 	if ((slots = cache_slots(set)) == NULL) {
 		/* More sets than the cache holds: parse per use. */
 		if (wk_template_parse(a, set->files[idx].name,
 		    set->files[idx].text, set->files[idx].len, 0, &t, err) != 0)
-			return NULL;
-		return t;
+			return -1;
+		*out = t;
+		return 0;
 	}
 	if (slots[idx] == NULL) {
 		if (wk_template_parse(&cache_arena, set->files[idx].name,
 		    set->files[idx].text, set->files[idx].len, 0, &t, err) != 0)
-			return NULL;
+			return -1;
 		slots[idx] = t;
 	}
-	return slots[idx];
+	*out = slots[idx];
+	return 0;
+}
+
+/* see internal.h */
+const struct wk_template *
+tpl_load(const struct wk_template_set *set, const char *name, size_t n,
+    int reload, wk_arena *a, struct wk_template_error *err)
+{
+	const struct wk_template_set *lib = &wk_library_templates;
+	const struct wk_template *t = NULL;
+	int rc = 1;
+
+	if (set == NULL && find_file(lib, name, n) < 0) {
+		tpl_set_error(err, "%.*s: no templates to load from", (int)n,
+		    name);
+		return NULL;
+	}
+	if (!name_ok(name, n)) {
+		tpl_set_error(err, "refusing template name '%.*s'", (int)n,
+		    name);
+		return NULL;
+	}
+	/* Django's order: the app's templates (DIRS), then the library's
+	 * (its app directories), so an app overrides a library page by
+	 * shipping one under the same name. */
+	if (set != NULL)
+		rc = load_from(set, name, n, reload, a, &t, err);
+	if (rc == 1 && set != lib)
+		rc = load_from(lib, name, n, reload, a, &t, err);
+	if (rc == 0)
+		return t;
+	if (rc == 1)
+		tpl_set_error(err, "template '%.*s' does not exist", (int)n,
+		    name);
+	return NULL;
+}
+
+/* see internal.h */
+int
+tpl_exists(const struct wk_template_set *set, const char *name, size_t n)
+{
+	return (set != NULL && find_file(set, name, n) >= 0) ||
+	    find_file(&wk_library_templates, name, n) >= 0;
 }
 
 /* see template.h */
@@ -235,158 +276,15 @@ const struct wk_template *
 wk_template_load(const struct wk_template_set *set, const char *name,
     int reload, wk_arena *a, struct wk_template_error *err)
 {
-	return load(set, name, strlen(name), reload, a, err);
+	return tpl_load(set, name, strlen(name), reload, a, err);
 }
 
-/* see internal.h */
-const struct wk_template *
-tpl_load_for(struct tpl_render *r, const struct tpl_node *n, const char *name,
-    size_t len)
-{
-	struct wk_template_error e;
-	const struct wk_template *t;
-
-	t = load(r->env->set, name, len, r->env->reload, r->a, &e);
-	if (t != NULL)
-		return t;
-	if (e.line != 0 && r->err->message[0] == '\0') {
-		*r->err = e;  /* a syntax error: its own name:line:col */
-		return NULL;
-	}
-	tpl_fail(r, n, "%s", e.message);
-	return NULL;
-}
-
-/* see template.h */
-int
-wk_template_add_context_processor(wk_context_processor_fn fn)
-{
-	if (fn == NULL || nprocessors == MAX_PROCESSORS)
-		return -1;
-	processors[nprocessors++] = fn;
-	return 0;
-}
-
-/*
- * The context a page is rendered with: the processors' values, then the
- * view's on top.  Without processors, the view's map as it is.  NULL with
- * err set on failure.
- */
-static const struct wk_map *
-page_context(struct wk_request *req, const struct wk_map *view,
-    struct wk_template_error *err)
-{
-	struct wk_map *m;
-	size_t k;
-
-	if (nprocessors == 0)
-		return view != NULL ? view : wk_map_new(req->arena);
-	if ((m = wk_map_new(req->arena)) == NULL)
-		goto nomem;
-	for (k = 0; k < nprocessors; k++) {
-		if (processors[k](req, m) != 0) {
-			set_err(err, "a context processor failed");
-			return NULL;
-		}
-	}
-	for (k = 0; view != NULL && k < view->len; k++)
-		if (wk_map_setn(req->arena, m, view->items[k].key,
-		    view->items[k].keylen, view->items[k].value) != 0)
-			goto nomem;
-	return m;
-nomem:
-	set_err(err, "out of memory");
-	return NULL;
-}
-
-/* see template.h */
-int
-wk_render(struct wk_request *req, struct wk_response *resp,
-    const struct wk_template_set *set, const char *name,
-    const struct wk_map *ctx)
-{
-	struct wk_render_env env;
-	struct wk_template_error err;
-	const struct wk_template *t;
-	int debug = req->settings != NULL && req->settings->debug;
-
-	env.set = set;
-	env.req = req;
-	env.arena = req->arena;
-	env.reload = debug;
-	env.max_steps = 0;
-	t = wk_template_load(set, name, debug, req->arena, &err);
-	if (t == NULL || (ctx = page_context(req, ctx, &err)) == NULL)
-		goto fail;
-	if (wk_response_set_header(resp, "Content-Type",
-	    "text/html; charset=utf-8") != 0) {
-		set_err(&err, "%s: cannot set Content-Type", name);
-		goto fail;
-	}
-	if (wk_template_render(t, &env, ctx, &resp->body, &err) != 0)
-		goto fail;
-	return 0;
-fail:
-	wk_log(req, WK_LOG_ERROR, "template: %s", err.message);
-	return -1;
-}
-
-/* see template.h */
-int
-wk_template_error_page(const struct wk_template_set *set,
-    struct wk_request *req, struct wk_response *resp, const char *message)
-{
-	struct wk_render_env env;
-	struct wk_template_error err;
-	const struct wk_template *t;
-	const struct wk_map *page;
-	struct wk_map *ctx;
-	char name[32];
-	int status = resp->status, n;
-	int debug = req->settings != NULL && req->settings->debug;
-
-	n = snprintf(name, sizeof(name), "%d.html", status);
-	if (n < 0 || (size_t)n >= sizeof(name) || set == NULL)
-		return -1;
-	if (find_file(set, name, (size_t)n) < 0 && !debug)
-		return -1;
-	if ((t = wk_template_load(set, name, debug, req->arena, &err)) == NULL)
-		return -1;
-	if ((ctx = wk_map_new(req->arena)) == NULL ||
-	    wk_map_set(req->arena, ctx, "status", wk_val_int(status)) != 0 ||
-	    wk_map_set(req->arena, ctx, "reason",
-	    wk_val_str(wk_status_reason(status))) != 0 ||
-	    wk_map_set(req->arena, ctx, "message", wk_val_str(message)) != 0)
-		return -1;
-	if ((page = page_context(req, ctx, &err)) == NULL) {
-		wk_log(req, WK_LOG_ERROR, "template: %s: %s", name, err.message);
-		return -1;
-	}
-	env.set = set;
-	env.req = req;
-	env.arena = req->arena;
-	env.reload = debug;
-	env.max_steps = 0;
-	wk_buf_reset(&resp->body);
-	if (wk_response_set_header(resp, "Content-Type",
-	    "text/html; charset=utf-8") != 0)
-		return -1;
-	if (wk_template_render(t, &env, page, &resp->body, &err) != 0) {
-		wk_log(req, WK_LOG_ERROR, "template: %s", err.message);
-		wk_buf_reset(&resp->body);
-		return -1;
-	}
-	return 0;
-}
-
-/* see template.h */
-const struct wk_asset *
-wk_asset_find(const struct wk_template_set *set, const char *name)
+/* One set's asset called name (hashed first, then plain); NULL if none. */
+static const struct wk_asset *
+asset_in(const struct wk_template_set *set, const char *name)
 {
 	size_t k;
 
-	if (set == NULL || name == NULL)
-		return NULL;
 	for (k = 0; k < set->n_assets; k++)
 		if (strcmp(set->assets[k].hashed_name, name) == 0)
 			return &set->assets[k];
@@ -397,23 +295,16 @@ wk_asset_find(const struct wk_template_set *set, const char *name)
 }
 
 /* see template.h */
-int
-wk_asset_serve(const struct wk_template_set *set, struct wk_request *req,
-    struct wk_response *resp, const char *name)
+const struct wk_asset *
+wk_asset_find(const struct wk_template_set *set, const char *name)
 {
-	const struct wk_asset *a = wk_asset_find(set, name);
-	int hashed;
+	const struct wk_asset *a = NULL;
 
-	if (a == NULL)
-		return wk_error(req, resp, 404, "No such static file");
-	hashed = strcmp(a->hashed_name, name) == 0;
-	resp->status = 200;
-	if (wk_response_set_header(resp, "Content-Type", a->content_type) != 0 ||
-	    wk_response_set_header(resp, "Cache-Control", hashed ?
-	    "public, max-age=31536000, immutable" : "no-cache") != 0)
-		return -1;
-	wk_buf_reset(&resp->body);
-	if (wk_buf_append(&resp->body, a->data, a->len) != 0)
-		return -1;
-	return 0;
+	if (name == NULL)
+		return NULL;
+	if (set != NULL)
+		a = asset_in(set, name);
+	if (a == NULL && set != &wk_library_templates)
+		a = asset_in(&wk_library_templates, name);
+	return a;
 }

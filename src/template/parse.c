@@ -20,11 +20,21 @@
 
 #include "internal.h"
 
-#define TPL_MAX_TAGS 64
 #define TPL_MAX_BITS 64    /* words in one tag */
 
-static struct tpl_tag_def tpl_tags[TPL_MAX_TAGS];
-static size_t tpl_ntags;
+/*
+ * The apps' own tags: a list in an arena of its own that lives as long as
+ * the process.  Entries never move (a parsed template keeps a pointer to
+ * its tag's), so the list grows by links, not by reallocation.
+ */
+struct custom_tag {
+	struct tpl_tag_def def;
+	struct custom_tag *next;
+};
+
+static wk_arena tags_arena;
+static int tags_ready;
+static struct custom_tag *custom_tags, **tags_tail = &custom_tags;
 
 enum tok_kind { TOK_TEXT, TOK_VAR, TOK_TAG, TOK_COMMENT, TOK_EOF };
 
@@ -1929,12 +1939,12 @@ wk_template_name(const struct wk_template *t)
 const struct tpl_tag_def *
 tpl_tag_find(const char *name, size_t len)
 {
-	size_t k;
+	const struct custom_tag *ct;
 
-	for (k = 0; k < tpl_ntags; k++)
-		if (strlen(tpl_tags[k].name) == len &&
-		    memcmp(tpl_tags[k].name, name, len) == 0)
-			return &tpl_tags[k];
+	for (ct = custom_tags; ct != NULL; ct = ct->next)
+		if (strlen(ct->def.name) == len &&
+		    memcmp(ct->def.name, name, len) == 0)
+			return &ct->def;
 	return NULL;
 }
 
@@ -1942,6 +1952,7 @@ tpl_tag_find(const char *name, size_t len)
 int
 wk_template_register_tag(const char *name, wk_tag_fn fn)
 {
+	struct custom_tag *ct;
 	size_t k, n;
 
 	if (name == NULL || fn == NULL || (n = strlen(name)) == 0)
@@ -1949,11 +1960,18 @@ wk_template_register_tag(const char *name, wk_tag_fn fn)
 	for (k = 0; k < n; k++)
 		if (!is_ident_char(name[k]))
 			return -1;
-	if (builtin_tag(name, n) != NULL || tpl_tag_find(name, n) != NULL ||
-	    tpl_ntags == TPL_MAX_TAGS)
+	if (builtin_tag(name, n) != NULL || tpl_tag_find(name, n) != NULL)
 		return -1;
-	tpl_tags[tpl_ntags].name = name;
-	tpl_tags[tpl_ntags].fn = fn;
-	tpl_ntags++;
+	if (!tags_ready) {
+		wk_arena_init(&tags_arena);
+		tags_ready = 1;
+	}
+	if ((ct = wk_arena_alloc(&tags_arena, sizeof(*ct))) == NULL)
+		return -1;
+	ct->def.name = name;
+	ct->def.fn = fn;
+	ct->next = NULL;
+	*tags_tail = ct;
+	tags_tail = &ct->next;
 	return 0;
 }

@@ -16,248 +16,35 @@
 #include <assert.h>
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-#include "wick/http/request.h"
 
 #include "internal.h"
 
 static int render_nodes(struct tpl_render *r, const struct tpl_node *n);
 static int render_template(struct tpl_render *r, const struct wk_template *t);
 
-/* see internal.h */
-int
-tpl_fail(struct tpl_render *r, const struct tpl_node *n, const char *fmt, ...)
+/*
+ * The template called name for {% extends %} or {% include %} at node n
+ * (NULL: no place), from the render's set (load.c; the library's own
+ * templates after the app's).  NULL with r->err set.
+ */
+static const struct wk_template *
+load_for(struct tpl_render *r, const struct tpl_node *n, const char *name,
+    size_t len)
 {
-	char msg[400];
-	va_list ap;
-	int len;
+	struct wk_template_error e;
+	const struct wk_template *t;
 
-	if (r->err->message[0] != '\0')
-		return -1;  /* keep the first, innermost error */
-	va_start(ap, fmt);
-	len = vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (len < 0)
-		msg[0] = '\0';
-	r->err->line = n != NULL ? n->line : 0;
-	r->err->col = n != NULL ? n->col : 0;
-	if (n != NULL)
-		len = snprintf(r->err->message, sizeof(r->err->message),
-		    "%s:%u:%u: %s", r->tpl != NULL ? r->tpl->name : "?",
-		    n->line, n->col, msg);
-	else
-		len = snprintf(r->err->message, sizeof(r->err->message),
-		    "%s: %s", r->tpl != NULL ? r->tpl->name : "?", msg);
-	if (len < 0 || (size_t)len >= sizeof(r->err->message))
-		r->err->message[sizeof(r->err->message) - 1] = '\0';
-	return -1;
-}
-
-/* see internal.h */
-int
-tpl_bind(struct tpl_render *r, const char *name, size_t len, struct wk_value v)
-{
-	struct tpl_var *nv;
-	size_t ncap;
-
-	if (r->nvars == r->capvars) {
-		ncap = r->capvars ? r->capvars * 2 : 16;
-		nv = wk_arena_realloc(r->a, r->vars, r->capvars * sizeof(*nv),
-		    ncap * sizeof(*nv));
-		if (nv == NULL)
-			return -1;
-		r->vars = nv;
-		r->capvars = ncap;
+	t = tpl_load(r->env->set, name, len, r->env->reload, r->a, &e);
+	if (t != NULL)
+		return t;
+	if (e.line != 0 && r->err->message[0] == '\0') {
+		*r->err = e;  /* a syntax error: its own name:line:col */
+		return NULL;
 	}
-	r->vars[r->nvars].name = name;
-	r->vars[r->nvars].len = len;
-	r->vars[r->nvars].v = v;
-	r->nvars++;
-	return 0;
-}
-
-/* The innermost binding of name, or the context's; NULL if none. */
-static const struct wk_value *
-lookup(const struct tpl_render *r, const char *name, size_t len)
-{
-	size_t i = r->nvars;
-
-	while (i > r->floor) {
-		i--;
-		if (r->vars[i].len == len &&
-		    memcmp(r->vars[i].name, name, len) == 0)
-			return &r->vars[i].v;
-	}
-	return r->ctx != NULL ? wk_map_get(r->ctx, name, len) : NULL;
-}
-
-/* see internal.h */
-int
-tpl_set_upward(struct tpl_render *r, const char *name, size_t len,
-    struct wk_value v)
-{
-	size_t i = r->nvars;
-
-	while (i > r->floor) {
-		i--;
-		if (r->vars[i].len == len &&
-		    memcmp(r->vars[i].name, name, len) == 0) {
-			r->vars[i].v = v;
-			return 0;
-		}
-	}
-	return tpl_bind(r, name, len, v);
-}
-
-/* see internal.h */
-int
-tpl_charge(struct tpl_render *r, const struct tpl_node *n, unsigned long k)
-{
-	if (r->steps > r->max_steps || k > r->max_steps - r->steps)
-		return tpl_fail(r, n, "rendering took more than %lu steps",
-		    r->max_steps);
-	r->steps += k;
-	return 0;
-}
-
-/* An operand's value: 0 found, 1 missing, -1 error. */
-static int
-resolve(struct tpl_render *r, const struct tpl_operand *op,
-    struct wk_value *out)
-{
-	const struct wk_value *v;
-	struct wk_value cur;
-	size_t k;
-	int rc;
-
-	if (!op->is_var) {
-		*out = op->lit;
-		return 0;
-	}
-	if ((v = lookup(r, op->segs[0].name, op->segs[0].len)) == NULL)
-		return 1;
-	cur = *v;
-	for (k = 1; k < op->nsegs; k++) {
-		rc = wk_value_attr(&cur, op->segs[k].name, op->segs[k].len,
-		    r->a, &cur);
-		if (rc != 0)
-			return rc;
-	}
-	*out = cur;
-	return 0;
-}
-
-/* Run e's filters over cur into *out (cur may be out).  0 or -1. */
-static int
-apply_filters(struct tpl_render *r, const struct tpl_expr *e,
-    struct wk_value cur, struct wk_value *out)
-{
-	const struct tpl_filter *f;
-	const struct tpl_filter_def *def;
-	struct wk_filter_ctx fc;
-	struct wk_value argv, next;
-	size_t k;
-	int rc;
-
-	fc.arena = r->a;
-	fc.autoescape = r->autoescape;
-	fc.settings = r->env->req != NULL ? r->env->req->settings : NULL;
-	for (k = 0; k < e->nfilters; k++) {
-		f = &e->filters[k];
-		def = f->def;
-		if (def == NULL && (def = tpl_filter_find(f->name,
-		    f->namelen)) == NULL)
-			return tpl_fail(r, NULL, "unknown filter '%.*s'",
-			    (int)f->namelen, f->name);
-		if (f->has_arg) {
-			rc = resolve(r, &f->arg, &argv);
-			if (rc < 0)
-				return tpl_fail(r, NULL, "error reading a "
-				    "filter argument");
-			if (rc > 0)
-				argv = wk_val_strn("", 0);
-		}
-		if (def->fn(&fc, &cur, f->has_arg ? &argv : NULL, &next) != 0)
-			return tpl_fail(r, NULL, "filter '%s' failed", def->name);
-		if ((def->flags & WK_FILTER_KEEP_SAFE) &&
-		    cur.kind == WK_VAL_SAFE && next.kind == WK_VAL_STR)
-			next.kind = WK_VAL_SAFE;
-		cur = next;
-	}
-	*out = cur;
-	return 0;
-}
-
-/* Evaluate e; a missing base is None when none_if_missing, else "". */
-static int
-eval(struct tpl_render *r, const struct tpl_expr *e, int none_if_missing,
-    struct wk_value *out)
-{
-	struct wk_value cur;
-	int rc;
-
-	rc = resolve(r, &e->base, &cur);
-	if (rc < 0)
-		return tpl_fail(r, NULL, "error reading '%.*s'",
-		    (int)e->base.segs[0].len, e->base.segs[0].name);
-	/* As Django's ignore_failures: where a missing name is None (if,
-	 * firstof, ifchanged), its filters see None too. */
-	if (rc > 0)
-		cur = none_if_missing ? wk_val_null() : wk_val_strn("", 0);
-	if (e->nfilters == 0) {
-		*out = cur;
-		return 0;
-	}
-	return apply_filters(r, e, cur, out);
-}
-
-/* see internal.h */
-int
-tpl_eval(struct tpl_render *r, const struct tpl_expr *e, struct wk_value *out)
-{
-	return eval(r, e, 0, out);
-}
-
-/* see internal.h */
-int
-tpl_output(struct tpl_render *r, const struct wk_value *v)
-{
-	char tmp[24], *p;
-	unsigned long long u;
-	wk_buf b;
-	int neg;
-
-	switch (v->kind) {
-	case WK_VAL_STR:
-		if (r->autoescape)
-			return wk_buf_append_html(r->out, v->u.s.p, v->u.s.n);
-		return wk_buf_append(r->out, v->u.s.p, v->u.s.n);
-	case WK_VAL_SAFE:
-		return wk_buf_append(r->out, v->u.s.p, v->u.s.n);
-	case WK_VAL_INT:
-		/* The common case, without printf. */
-		neg = v->u.i < 0;
-		u = neg ? 0ULL - (unsigned long long)v->u.i :
-		    (unsigned long long)v->u.i;
-		p = tmp + sizeof(tmp);
-		do {
-			*--p = (char)('0' + u % 10);
-			u /= 10;
-		} while (u != 0);
-		if (neg)
-			*--p = '-';
-		return wk_buf_append(r->out, p, (size_t)(tmp + sizeof(tmp) - p));
-	default:
-		wk_buf_init(&b, r->a);
-		if (wk_value_write(v, &b) != 0 || b.failed)
-			return -1;
-		if (r->autoescape)
-			return wk_buf_append_html(r->out, wk_buf_cstr(&b), b.len);
-		return wk_buf_append(r->out, wk_buf_cstr(&b), b.len);
-	}
+	tpl_fail(r, n, "%s", e.message);
+	return NULL;
 }
 
 /* ---- {% if %} -------------------------------------------------------------------- */
@@ -271,7 +58,7 @@ cond_value(struct tpl_render *r, const struct tpl_cond *c, struct wk_value *v)
 	int t;
 
 	if (c->op == TC_LEAF)
-		return eval(r, c->leaf, 1, v);
+		return tpl_eval_missing(r, c->leaf, 1, v);
 	if ((t = cond_truth(r, c)) < 0)
 		return -1;
 	*v = wk_val_bool(t);
@@ -287,7 +74,7 @@ cond_truth(struct tpl_render *r, const struct tpl_cond *c)
 
 	switch (c->op) {
 	case TC_LEAF:
-		if (eval(r, c->leaf, 1, &a) != 0)
+		if (tpl_eval_missing(r, c->leaf, 1, &a) != 0)
 			return -1;
 		return wk_value_truthy(&a);
 	case TC_OR:
@@ -423,7 +210,7 @@ render_for(struct tpl_render *r, const struct tpl_node *n)
 	unsigned long saved_loop = r->loop;
 	int rc, is_str;
 
-	if (eval(r, n->u.loop.seq, 1, &seq) != 0)
+	if (tpl_eval_missing(r, n->u.loop.seq, 1, &seq) != 0)
 		return -1;
 	is_str = wk_val_is_str(&seq);
 	if (wk_value_len(&seq, &count) != 0)
@@ -435,7 +222,7 @@ render_for(struct tpl_render *r, const struct tpl_node *n)
 		    "supported");
 	memset(&st, 0, sizeof(st));
 	st.n = count;
-	parent = lookup(r, "forloop", 7);
+	parent = tpl_lookup(r, "forloop", 7);
 	st.parent = parent != NULL ? *parent : wk_val_null();
 	if (tpl_bind(r, "forloop", 7, wk_val_object(&loop_ops, &st)) != 0)
 		goto nomem;
@@ -580,7 +367,7 @@ push_binds(struct tpl_render *r, const struct tpl_node *n,
 	if ((vals = wk_arena_alloc(r->a, nb * sizeof(*vals))) == NULL)
 		return tpl_fail(r, n, "out of memory");
 	for (k = 0; k < nb; k++)
-		if (eval(r, b[k].expr, 0, &vals[k]) != 0)
+		if (tpl_eval_missing(r, b[k].expr, 0, &vals[k]) != 0)
 			return -1;
 	for (k = 0; k < nb; k++)
 		if (tpl_bind(r, b[k].name.name, b[k].name.len, vals[k]) != 0)
@@ -614,18 +401,18 @@ render_include(struct tpl_render *r, const struct tpl_node *n)
 	size_t pn;
 	int rc;
 
-	if (eval(r, n->u.include.name, 0, &name) != 0)
+	if (tpl_eval_missing(r, n->u.include.name, 0, &name) != 0)
 		return -1;
 	if (wk_value_text(&name, r->a, &p, &pn) != 0)
 		return tpl_fail(r, n, "out of memory");
-	if ((t = tpl_load_for(r, n, p, pn)) == NULL)
+	if ((t = load_for(r, n, p, pn)) == NULL)
 		return -1;
 	if (n->u.include.n > 0) {
 		vals = wk_arena_alloc(r->a, n->u.include.n * sizeof(*vals));
 		if (vals == NULL)
 			return tpl_fail(r, n, "out of memory");
 		for (k = 0; k < n->u.include.n; k++)
-			if (eval(r, n->u.include.b[k].expr, 0, &vals[k]) != 0)
+			if (tpl_eval_missing(r, n->u.include.b[k].expr, 0, &vals[k]) != 0)
 				return -1;
 	}
 	if (n->u.include.only) {
@@ -686,7 +473,7 @@ render_cycle(struct tpl_render *r, const struct tpl_node *n)
 		return tpl_fail(r, n, "out of memory");
 	k = cs->next % c->u.list.n;
 	cs->next = k + 1;
-	if (eval(r, c->u.list.items[k], 0, &v) != 0)
+	if (tpl_eval_missing(r, c->u.list.items[k], 0, &v) != 0)
 		return -1;
 	if (c->u.list.as.len > 0 && tpl_set_upward(r, c->u.list.as.name,
 	    c->u.list.as.len, v) != 0)
@@ -732,7 +519,7 @@ render_firstof(struct tpl_render *r, const struct tpl_node *n)
 	size_t k;
 
 	for (k = 0; k < n->u.list.n; k++) {
-		if (eval(r, n->u.list.items[k], 1, &v) != 0)
+		if (tpl_eval_missing(r, n->u.list.items[k], 1, &v) != 0)
 			return -1;
 		if (wk_value_truthy(&v))
 			break;
@@ -790,7 +577,7 @@ render_ifchanged(struct tpl_render *r, const struct tpl_node *n)
 		    NULL)
 			return tpl_fail(r, n, "out of memory");
 		for (k = 0; k < nargs; k++) {
-			if (eval(r, n->u.ifchanged.args[k], 1, &vals[k]) != 0)
+			if (tpl_eval_missing(r, n->u.ifchanged.args[k], 1, &vals[k]) != 0)
 				return -1;
 			if (!changed && !wk_value_equal(&vals[k],
 			    &cs->vals[k]))
@@ -880,9 +667,9 @@ render_widthratio(struct tpl_render *r, const struct tpl_node *n)
 	char num[400];
 	int len;
 
-	if (eval(r, n->u.ratio.val, 1, &v) != 0 ||
-	    eval(r, n->u.ratio.max, 1, &m) != 0 ||
-	    eval(r, n->u.ratio.width, 0, &w) != 0)
+	if (tpl_eval_missing(r, n->u.ratio.val, 1, &v) != 0 ||
+	    tpl_eval_missing(r, n->u.ratio.max, 1, &m) != 0 ||
+	    tpl_eval_missing(r, n->u.ratio.width, 0, &w) != 0)
 		return -1;
 	if (py_int(&w, &width) != 0)
 		return tpl_fail(r, n, "widthratio final argument must be a "
@@ -967,7 +754,7 @@ render_regroup(struct tpl_render *r, const struct tpl_node *n)
 
 	if (groups == NULL)
 		return tpl_fail(r, n, "out of memory");
-	if (eval(r, n->u.regroup.seq, 1, &seq) != 0)
+	if (tpl_eval_missing(r, n->u.regroup.seq, 1, &seq) != 0)
 		return -1;
 	if (seq.kind == WK_VAL_NULL || wk_val_is_str(&seq) ||
 	    wk_value_len(&seq, &count) != 0)
@@ -984,7 +771,7 @@ render_regroup(struct tpl_render *r, const struct tpl_node *n)
 		if (rc > 0)
 			item = wk_val_null();
 		r->vars[mark].v = item;
-		if (eval(r, n->u.regroup.by, 1, &key) != 0)
+		if (tpl_eval_missing(r, n->u.regroup.by, 1, &key) != 0)
 			return -1;
 		if (g == NULL || !wk_value_equal(&key, &g->grouper)) {
 			if ((g = wk_arena_alloc(r->a, sizeof(*g))) == NULL ||
@@ -1022,7 +809,7 @@ render_filter(struct tpl_render *r, const struct tpl_node *n)
 	if (b.failed)
 		return tpl_fail(r, n, "out of memory");
 	v = wk_val_safen(b.len > 0 ? b.data : "", b.len);
-	if (apply_filters(r, n->u.filter.chain, v, &v) != 0)
+	if (tpl_apply_filters(r, n->u.filter.chain, v, &v) != 0)
 		return -1;
 	if (wk_val_is_str(&v))
 		return wk_buf_append(r->out, v.u.s.p, v.u.s.n);
@@ -1089,7 +876,7 @@ render_node(struct tpl_render *r, const struct tpl_node *n)
 	case TN_TEXT:
 		return wk_buf_append(r->out, n->u.text.p, n->u.text.n);
 	case TN_VAR:
-		if (eval(r, n->u.var, 0, &v) != 0)
+		if (tpl_eval_missing(r, n->u.var, 0, &v) != 0)
 			return -1;
 		return tpl_output(r, &v);
 	case TN_IF:
@@ -1244,11 +1031,11 @@ render_template(struct tpl_render *r, const struct wk_template *t)
 			return tpl_fail(r, NULL, "extends chain longer than "
 			    "%d", TPL_MAX_RENDER);
 		r->tpl = cur;
-		if (eval(r, cur->extends, 0, &name) != 0)
+		if (tpl_eval_missing(r, cur->extends, 0, &name) != 0)
 			return -1;
 		if (wk_value_text(&name, r->a, &p, &pn) != 0)
 			return tpl_fail(r, NULL, "out of memory");
-		if ((chain[nchain] = tpl_load_for(r, NULL, p, pn)) == NULL)
+		if ((chain[nchain] = load_for(r, NULL, p, pn)) == NULL)
 			return -1;
 		total += chain[nchain]->nblocks;
 		nchain++;

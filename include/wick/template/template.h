@@ -73,6 +73,18 @@ struct wk_template_set {
 	                            for DEBUG reloads; may be NULL */
 };
 
+/*
+ * The library's own templates and static files (Django's contrib app
+ * templates): built by tools/wk-templates from src/template/templates/
+ * into libwick, under names that start with "wick/" (wick/base.html: the
+ * skeleton the library's own pages extend).  Every lookup -
+ * wk_template_load, wk_render, {% extends %}, {% include %},
+ * wk_asset_find - searches the app's set first and this one after, so an
+ * app overrides a library template by shipping its own under the same
+ * name (Django's DIRS before the app directories).
+ */
+extern const struct wk_template_set wk_library_templates;
+
 /* ---- errors ------------------------------------------------------------------ */
 
 /* Where and why parsing or rendering failed. */
@@ -108,12 +120,14 @@ int wk_template_parse(wk_arena *a, const char *name, const char *text,
 const char *wk_template_name(const struct wk_template *t);
 
 /*
- * wk_template_load - the parsed template called name from set.
- * When reload is set and set->source_dir has the file, it is read from
+ * wk_template_load - the parsed template called name from set (may be
+ * NULL), or else from the library's own (wk_library_templates).
+ * When reload is set and a set's source_dir has the file, it is read from
  * disk and parsed into arena a (nothing cached); otherwise the embedded
  * source is parsed once per process and cached.  Names with "..", a
  * leading '/', or a backslash are refused.  NULL with err filled when the
- * template does not exist or does not parse.
+ * template does not exist ("template 'x.html' does not exist"; with set
+ * NULL, "x.html: no templates to load from") or does not parse.
  */
 const struct wk_template *wk_template_load(const struct wk_template_set *set,
     const char *name, int reload, wk_arena *a, struct wk_template_error *err);
@@ -186,18 +200,12 @@ int wk_template_error_page(const struct wk_template_set *set,
 /* ---- static files ------------------------------------------------------------------ */
 
 /* wk_asset_find - the asset whose hashed_name (or, failing that, plain
- * name) is name; NULL if none. */
+ * name) is name, in set (may be NULL) and then in the library's own
+ * (wk_library_templates); NULL if none. */
 const struct wk_asset *wk_asset_find(const struct wk_template_set *set,
     const char *name);
 
-/*
- * wk_asset_serve - answer with the asset hashed_name: 200, its
- * Content-Type, Cache-Control "public, max-age=31536000, immutable" and
- * the bytes.  A plain (unhashed) name is served with "no-cache" instead.
- * An unknown name answers 404 through the app's error pages.  0 or -1.
- */
-int wk_asset_serve(const struct wk_template_set *set, struct wk_request *req,
-    struct wk_response *resp, const char *name);
+/* Serving them is HTTP's: wk_asset_serve, wick/http/static.h. */
 
 /* ---- extending: filters ------------------------------------------------------------ */
 
@@ -230,8 +238,10 @@ typedef int (*wk_filter_fn)(const struct wk_filter_ctx *c,
 /*
  * wk_template_register_filter - make fn usable as |name in every template
  * parsed afterwards (register before the first render, e.g. first thing in
- * main()).  name must be an identifier and not a built-in filter's name.
- * Up to 64 filters.  0, or -1 (bad name, taken, full).
+ * main()).  name must be an identifier and not a built-in filter's name;
+ * it is not copied (a string literal, or one that outlives the process's
+ * renders).  The registry grows as needed (in an arena kept for the
+ * process).  0, or -1 (bad name, taken, out of memory).
  *
  *   static int shout(const struct wk_filter_ctx *c, const struct wk_value *in,
  *       const struct wk_value *arg, struct wk_value *out) { ... }
@@ -260,7 +270,9 @@ typedef int (*wk_tag_fn)(const struct wk_tag_ctx *c,
 
 /*
  * wk_template_register_tag - make fn usable as {% name ... %}.  name must
- * be an identifier and not a built-in tag.  Up to 64 tags.  0 or -1.
+ * be an identifier and not a built-in tag; it is not copied.  The
+ * registry grows as needed (in an arena kept for the process).  0, or -1
+ * (bad name, taken, out of memory).
  */
 int wk_template_register_tag(const char *name, wk_tag_fn fn);
 
