@@ -151,7 +151,8 @@ TEMPLATE_FILTER_SRCS = src/template/filters.c src/template/filters_text.c \
 	src/template/filters_number.c src/template/filters_date.c \
 	src/template/filters_json.c
 AUTH_SRCS = src/auth/password.c src/auth/csrf.c src/auth/session.c \
-	src/auth/session_db.c src/auth/session_cookie.c src/auth/messages.c \
+	src/auth/session_db.c src/auth/session_cookie.c src/auth/session_stores.c \
+	src/auth/messages.c \
 	src/auth/auth.c src/auth/user.c src/auth/throttle.c src/auth/perm.c \
 	src/auth/views.c src/auth/commands.c
 FORMS_SRCS = src/forms/validate.c src/forms/form.c

@@ -1556,6 +1556,17 @@ proc_site(struct wk_request *req, struct wk_map *ctx)
 	return 0;
 }
 
+static int proc_calls;
+
+static int
+proc_count(struct wk_request *req, struct wk_map *ctx)
+{
+	(void)req;
+	(void)ctx;
+	proc_calls++;
+	return 0;
+}
+
 static void
 test_render_and_processors(void **state)
 {
@@ -1601,6 +1612,17 @@ test_render_and_processors(void **state)
 	assert_int_equal(wk_template_error_page(&set, &req, &resp, NULL), 0);
 	assert_string_equal(wk_buf_cstr(&resp.body),
 	    "E404 Not Found [None] processor");
+	/* The list grows past its first block, up to its limit, in order. */
+	assert_int_equal(wk_template_add_context_processor(NULL), -1);
+	for (int k = 1; k < WK_CONTEXT_PROCESSORS_MAX; k++)
+		assert_int_equal(wk_template_add_context_processor(proc_count),
+		    0);
+	assert_int_equal(wk_template_add_context_processor(proc_count), -1);
+	proc_calls = 0;
+	wk_response_init(&resp, &arena);
+	assert_int_equal(wk_render(&req, &resp, &set, "greet.html", c), 0);
+	assert_string_equal(wk_buf_cstr(&resp.body), "Hi view!");
+	assert_int_equal(proc_calls, WK_CONTEXT_PROCESSORS_MAX - 1);
 }
 
 /* ---- DEBUG: templates re-read from the source folder ----------------------------- */

@@ -1,7 +1,8 @@
 /*
- * session.c - the session object and its middleware (see session.h); the
- * stores are in session_db.c and session_cookie.c, flash messages in
- * messages.c.
+ * session.c - the session object and the rules every store shares (see
+ * session.h).  The stores, each with its middleware, are in session_db.c
+ * and session_cookie.c and call into this file, never the reverse; the
+ * stores by name in session_stores.c; flash messages in messages.c.
  *
  * Everything is lazy because most requests never look at the session: the
  * middleware's on_request only notes the cookie; the store is read on the
@@ -249,20 +250,6 @@ wk_session_start(struct wk_request *req, const struct wk_session_store *store)
 	return session_begin(req, store);
 }
 
-static int
-session_on_request(struct wk_request *req, struct wk_response *resp)
-{
-	(void)resp;
-	return session_begin(req, &wk_session_store_db); /* no start hook */
-}
-
-static int
-session_signed_on_request(struct wk_request *req, struct wk_response *resp)
-{
-	(void)resp;
-	return wk_session_start(req, &wk_session_store_cookie);
-}
-
 static void
 session_fail(struct wk_request *req, struct wk_response *resp, int st)
 {
@@ -280,8 +267,9 @@ store_status(int st)
 	return st < 0 ? WK_DB_OK : st;
 }
 
-static void
-session_on_response(struct wk_request *req, struct wk_response *resp)
+/* see session.h */
+void
+wk_session_on_response(struct wk_request *req, struct wk_response *resp)
 {
 	struct wk_session *s = wk_session(req);
 	const struct wk_session_store *store;
@@ -333,73 +321,4 @@ session_on_response(struct wk_request *req, struct wk_response *resp)
 	o.samesite = WK_SAMESITE_LAX;
 	if (wk_response_set_cookie(resp, WK_SESSION_COOKIE, value, &o) != 0)
 		session_fail(req, resp, WK_DB_OK);
-}
-
-/* see session.h */
-void
-wk_session_on_response(struct wk_request *req, struct wk_response *resp)
-{
-	session_on_response(req, resp);
-}
-
-const struct wk_middleware wk_mw_session = {
-	"session", session_on_request, session_on_response
-};
-
-const struct wk_middleware wk_mw_session_signed = {
-	"session_signed", session_signed_on_request, session_on_response
-};
-
-/* ---- stores by name ------------------------------------------------------------------------ */
-
-/* The built-in stores, then those an app registered (a growing array). */
-static const struct wk_session_store *const builtin_stores[] = {
-	&wk_session_store_db,
-	&wk_session_store_cookie,
-};
-static const struct wk_session_store **app_stores;
-static size_t n_app_stores, cap_app_stores;
-
-/* see session.h */
-const struct wk_session_store *
-wk_session_store_find(const char *name)
-{
-	size_t i;
-
-	if (name == NULL)
-		return NULL;
-	for (i = 0; i < sizeof(builtin_stores) / sizeof(builtin_stores[0]); i++)
-		if (strcmp(builtin_stores[i]->name, name) == 0)
-			return builtin_stores[i];
-	for (i = 0; i < n_app_stores; i++)
-		if (strcmp(app_stores[i]->name, name) == 0)
-			return app_stores[i];
-	return NULL;
-}
-
-/* see session.h */
-int
-wk_session_store_register(const struct wk_session_store *store)
-{
-	const struct wk_session_store **grown;
-	const struct wk_session_store *old;
-	size_t cap;
-
-	if (store == NULL || store->name == NULL || store->load == NULL ||
-	    store->save == NULL)
-		return -1;
-	if ((old = wk_session_store_find(store->name)) != NULL)
-		return old == store ? 0 : -1;
-	if (n_app_stores >= WK_SESSION_STORES_MAX)
-		return -1;
-	if (n_app_stores == cap_app_stores) {
-		cap = cap_app_stores == 0 ? 4 : cap_app_stores * 2;
-		grown = realloc(app_stores, cap * sizeof(*grown));
-		if (grown == NULL)
-			return -1;
-		app_stores = grown;
-		cap_app_stores = cap;
-	}
-	app_stores[n_app_stores++] = store;
-	return 0;
 }

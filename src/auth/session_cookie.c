@@ -17,6 +17,7 @@
 
 #include "wick/core/crypto.h"
 #include "wick/core/log.h"
+#include "wick/http/middleware.h"
 #include "wick/http/request.h"
 #include "wick/auth/session.h"
 #include "internal.h"
@@ -194,4 +195,16 @@ const struct wk_session_store wk_session_store_cookie = {
 	.load = cookie_load,
 	.save = cookie_save,
 	.destroy = NULL,
+};
+
+static int
+session_signed_on_request(struct wk_request *req, struct wk_response *resp)
+{
+	(void)resp;
+	return wk_session_start(req, &wk_session_store_cookie);
+}
+
+/* see session.h */
+const struct wk_middleware wk_mw_session_signed = {
+	"session_signed", session_signed_on_request, wk_session_on_response
 };

@@ -17,6 +17,7 @@
 #include "wick/db/model.h"
 #include "wick/db/orm.h"
 #include "wick/core/random.h"
+#include "wick/http/middleware.h"
 #include "wick/http/request.h"
 #include "wick/auth/session.h"
 #include "internal.h"
@@ -224,6 +225,19 @@ const struct wk_session_store wk_session_store_db = {
 	.load = db_load,
 	.save = db_save,
 	.destroy = db_destroy,
+};
+
+/* The middleware of this store; the store has no start hook. */
+static int
+session_on_request(struct wk_request *req, struct wk_response *resp)
+{
+	(void)resp;
+	return wk_session_start(req, &wk_session_store_db);
+}
+
+/* see session.h */
+const struct wk_middleware wk_mw_session = {
+	"session", session_on_request, wk_session_on_response
 };
 
 /* ---- clearsessions ---------------------------------------------------------------------- */

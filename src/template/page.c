@@ -9,6 +9,7 @@
  * tags, filters, load) never includes the response or the app: only this
  * file answers HTTP.
  */
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,17 +19,27 @@
 #include "wick/http/app.h"
 #include "internal.h"
 
-#define MAX_PROCESSORS 8
-
-static wk_context_processor_fn processors[MAX_PROCESSORS];
-static size_t nprocessors;
+/* Process state, read-only once requests are served (a growing array). */
+static wk_context_processor_fn *processors;
+static size_t nprocessors, cap_processors;
 
 /* see template.h */
 int
 wk_template_add_context_processor(wk_context_processor_fn fn)
 {
-	if (fn == NULL || nprocessors == MAX_PROCESSORS)
+	wk_context_processor_fn *grown;
+	size_t cap;
+
+	if (fn == NULL || nprocessors >= WK_CONTEXT_PROCESSORS_MAX)
 		return -1;
+	if (nprocessors == cap_processors) {
+		cap = cap_processors == 0 ? 8 : cap_processors * 2;
+		grown = realloc(processors, cap * sizeof(*grown));
+		if (grown == NULL)
+			return -1;
+		processors = grown;
+		cap_processors = cap;
+	}
 	processors[nprocessors++] = fn;
 	return 0;
 }

@@ -290,8 +290,10 @@ typedef int (*wk_context_processor_fn)(struct wk_request *req,
  * wk_template_add_context_processor - run fn before every wk_render and
  * wk_template_error_page, in registration order; the view's own context
  * is applied afterwards and wins on a name both set.  Register before the
- * first render.  Up to 8; 0, or -1 when full.
+ * first render.  Up to WK_CONTEXT_PROCESSORS_MAX; 0, or -1 when fn is
+ * NULL, the list is full or memory ran out (nothing is added then).
  */
+#define WK_CONTEXT_PROCESSORS_MAX 64
 int wk_template_add_context_processor(wk_context_processor_fn fn);
 
 /* ---- the CSRF hook -------------------------------------------------------------------- */
