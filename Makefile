@@ -132,12 +132,13 @@ BENCH_PKGS = wrk
 # The library, by component (see README "How a request flows"); each
 # folder of src/ has its public headers in the same folder of include/wick/.
 CORE_SRCS = src/core/arena.c src/core/buf.c src/core/kv.c src/core/log.c \
-	src/core/random.c src/core/settings.c src/core/commands.c \
+	src/core/random.c src/core/settings.c \
 	src/core/json.c src/core/value.c src/core/unicode.c src/core/crypto.c
 HTTP_SRCS = src/http/request.c src/http/response.c src/http/router.c \
 	src/http/security.c src/http/app.c src/http/multipart.c src/http/io.c \
 	src/http/slot.c src/http/static.c
-FRONT_SRCS = src/front/cgi.c src/front/devserver.c src/front/testclient.c
+FRONT_SRCS = src/front/cgi.c src/front/commands.c src/front/devserver.c \
+	src/front/testclient.c
 DB_SRCS = src/db/db.c src/db/model.c src/db/query.c src/db/orm.c \
 	src/db/aggregate.c src/db/orm_value.c src/db/raw.c src/db/migrate.c
 TEMPLATE_SRCS = src/template/parse.c $(TEMPLATE_FILTER_SRCS) \

@@ -22,7 +22,7 @@
 #include "wick/http/io.h"
 #include "wick/http/request.h"
 #include "wick/http/response.h"
-#include "../core/internal.h"
+#include "internal.h"
 
 /*
  * A last resort for a crash inside a view: answer 500 with bytes prepared

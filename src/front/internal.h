@@ -1,9 +1,10 @@
 /*
- * internal.h - the few declarations shared between library files that are
- * not part of the public API.
+ * internal.h - what the front ends share beyond the public API: the CGI
+ * front end (cgi.c) hands a command line to the management tool
+ * (commands.c).
  */
-#ifndef WICK_INTERNAL_H
-#define WICK_INTERNAL_H
+#ifndef WICK_FRONT_INTERNAL_H
+#define WICK_FRONT_INTERNAL_H
 
 #include "wick/http/app.h"
 
@@ -16,4 +17,4 @@
 int wk_commands_run(const struct wk_app *app, const struct wk_settings *s,
     const char *settings_error, int argc, char **argv);
 
-#endif /* WICK_INTERNAL_H */
+#endif /* WICK_FRONT_INTERNAL_H */
