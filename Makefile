@@ -306,7 +306,7 @@ $(UNICODE_GEN): tools/gen-unicode $(wildcard $(UNICODE_FILES))
 	tools/gen-unicode $(UNICODE_DIR) > $@.tmp
 	mv $@.tmp $@
 
-$(foreach b,musl glibc asan,build/$(b)/src/unicode.o): $(UNICODE_GEN)
+$(foreach b,musl glibc asan,build/$(b)/src/core/unicode.o): $(UNICODE_GEN)
 
 # ---- production build: musl, static -----------------------------------------
 # The options are a file whose date changes only when they do, so editing
