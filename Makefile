@@ -124,7 +124,7 @@ BEARSSL_CFLAGS = -W -Wall -O2 -fstack-protector-strong
 RUN_PKGS  = gcc make musl-tools dpkg-dev tcl xz-utils file unicode-data
 TEST_PKGS = $(RUN_PKGS) libcmocka-dev libsqlite3-dev libbearssl-dev \
             apache2 curl clang libclang-rt-14-dev valgrind sqlite3 \
-            python3 python3-django strace
+            python3 python3-django strace pkg-config
 # `make bench` also drives Apache with wrk (bench/apache.sh).
 BENCH_PKGS = wrk
 
@@ -209,7 +209,7 @@ ASAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 .PHONY: all run test unit check e2e fuzz fuzz-short django django-build \
         bench clean \
-        packages-run packages-test distclean FORCE
+        packages-run packages-test distclean install uninstall FORCE
 .SUFFIXES:
 .DELETE_ON_ERROR:
 
@@ -281,7 +281,9 @@ build/gen/blog_assets.c: $(TPL_TOOL) $(BLOG_ASSET_FILES) \
 
 # The library's own templates (and static files, when it has some), under
 # names starting "wick/": embedded in libwick the same way, as
-# wk_library_templates, and searched after the app's (template.h).
+# wk_library_templates, and searched after the app's (template.h).  No
+# --source-dir: an installed libwick must never read templates back from
+# the source tree it was built in (DEBUG reloads are for an app's own).
 LIB_ASSETS = build/gen/wk_library_assets.c
 LIB_ASSET_FILES = $(shell find src/template/templates -type f ! -name '.*' \
                   2>/dev/null)
@@ -289,7 +291,86 @@ LIB_ASSET_FILES = $(shell find src/template/templates -type f ! -name '.*' \
 $(LIB_ASSETS): $(TPL_TOOL) $(LIB_ASSET_FILES) src/template/templates
 	@mkdir -p $(@D)
 	$(TPL_TOOL) --app wk_library --templates src/template/templates \
-		--source-dir $(CURDIR)/src/template/templates --out $@
+		--out $@
+
+# ---- the wick command, and installing Wick -----------------------------------
+# `wick startproject` / `wick startapp` (tools/wick/wick.c) write projects
+# from the skeletons in share/project_template and share/app_template,
+# which tools/wick/embed.c compiles into the command: it needs no data
+# folder.  It is a tool, not part of libwick, and links nothing from it.
+WICK_VERSION = 0.1.0
+WICK_TOOL    = build/tools/wick
+WICK_EMBED   = build/tools/wick-embed
+WICK_SKEL    = build/gen/wick_skeleton.c
+SKEL_DIRS    = share/project_template share/app_template
+SKEL_FILES   = $(shell find $(SKEL_DIRS) -type f 2>/dev/null)
+
+$(WICK_EMBED): build/glibc/tools/wick/embed.o
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^
+
+$(WICK_SKEL): $(WICK_EMBED) $(SKEL_FILES) $(SKEL_DIRS)
+	@mkdir -p $(@D)
+	$(WICK_EMBED) --out $@ wick_project_skel=share/project_template \
+		wick_app_skel=share/app_template
+
+build/glibc/build/gen/wick_skeleton.o: CFLAGS_COMMON += -Itools/wick
+build/glibc/tools/wick/wick.o: CFLAGS_COMMON += \
+	-DWICK_VERSION='"$(WICK_VERSION)"'
+all: $(WICK_TOOL)
+$(WICK_TOOL): build/glibc/tools/wick/wick.o build/glibc/build/gen/wick_skeleton.o
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^
+
+# `make install PREFIX=/usr/local DESTDIR=`: the headers, the glibc
+# libwick.a (tests), the musl libwick.a with the SQLite and BearSSL it was
+# built with in $(LIBDIR)/wick-musl (production), the embedder as
+# wick-templates, the wick command, pkg-config files wick.pc and
+# wick-musl.pc (tools/wick/*.pc.in, with PREFIX filled in), and each man
+# page of MAN_PAGES (build/man/NAME.SECTION) into man<SECTION>.
+# `make uninstall` (same PREFIX and DESTDIR) removes exactly those files;
+# include/wick and lib/wick-musl are Wick's alone and go whole.
+PREFIX      ?= /usr/local
+BINDIR       = $(PREFIX)/bin
+INCLUDEDIR   = $(PREFIX)/include
+LIBDIR       = $(PREFIX)/lib
+MUSL_LIBDIR  = $(LIBDIR)/wick-musl
+PKGCONFIGDIR = $(LIBDIR)/pkgconfig
+MANDIR       = $(PREFIX)/share/man
+INSTALL_HEADERS = $(shell cd include && find wick -name '*.h' | sort)
+
+install: $(GLIBC_LIB) $(MUSL_LIB) $(DEPS_LIBS) $(TPL_TOOL) $(WICK_TOOL) \
+		tools/wick/wick.pc.in tools/wick/wick-musl.pc.in
+	@# MAN_PAGES is read here, when the rule runs, so it may be set anywhere
+	@[ -z "$(strip $(MAN_PAGES))" ] || \
+		$(MAKE) --no-print-directory $(MAN_PAGES)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(MUSL_LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	@for h in $(INSTALL_HEADERS); do \
+		install -D -m 644 include/$$h $(DESTDIR)$(INCLUDEDIR)/$$h || exit 1; \
+	done; echo "installed $(words $(INSTALL_HEADERS)) headers in $(DESTDIR)$(INCLUDEDIR)/wick"
+	install -m 644 $(GLIBC_LIB) $(DESTDIR)$(LIBDIR)/libwick.a
+	install -m 644 $(MUSL_LIB) $(DEPS_LIBS) $(DESTDIR)$(MUSL_LIBDIR)/
+	install -m 755 $(TPL_TOOL) $(DESTDIR)$(BINDIR)/wick-templates
+	install -m 755 $(WICK_TOOL) $(DESTDIR)$(BINDIR)/wick
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(WICK_VERSION)|' \
+		tools/wick/wick.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/wick.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(WICK_VERSION)|' \
+		-e 's|@MUSL_CC@|$(MUSL_CC)|' \
+		tools/wick/wick-musl.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/wick-musl.pc
+	@for m in $(MAN_PAGES); do \
+		sec=$${m##*.}; \
+		install -D -m 644 $$m $(DESTDIR)$(MANDIR)/man$$sec/$${m##*/} || exit 1; \
+	done
+
+uninstall:
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/wick $(DESTDIR)$(MUSL_LIBDIR)
+	rm -f $(DESTDIR)$(LIBDIR)/libwick.a $(DESTDIR)$(BINDIR)/wick-templates \
+		$(DESTDIR)$(BINDIR)/wick $(DESTDIR)$(PKGCONFIGDIR)/wick.pc \
+		$(DESTDIR)$(PKGCONFIGDIR)/wick-musl.pc
+	@for m in $(MAN_PAGES); do \
+		sec=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$sec/$${m##*/}; \
+	done
 
 # ---- Unicode tables ----------------------------------------------------------
 # src/core/unicode.c (the case and slugify filters) includes tables that
