@@ -32,23 +32,6 @@ static const struct wk_auth_pages blog_auth_pages = {
 
 /* see blog.h */
 int
-blog_account_context(struct wk_request *req, struct wk_map *ctx)
-{
-	const struct wick_user *u = wk_auth_user(req);
-
-	if (wk_map_set(req->arena, ctx, "user", u != NULL ?
-	    wk_orm_value(req->arena, &wick_user_model, u) :
-	    wk_val_null()) != 0)
-		return -1;
-	if (wk_session(req) != NULL && wk_map_get(ctx, "messages", 8) ==
-	    NULL && wk_map_set(req->arena, ctx, "messages",
-	    wk_messages_value(req)) != 0)
-		return -1;
-	return 0;
-}
-
-/* see blog.h */
-int
 blog_login(struct wk_request *req, struct wk_response *resp)
 {
 	return wk_auth_login_view(req, resp, &blog_auth_pages);
@@ -74,8 +57,7 @@ render_form(struct wk_request *req, struct wk_response *resp,
 
 	if (ctx == NULL ||
 	    wk_map_set(req->arena, ctx, "form", wk_form_value(f)) != 0 ||
-	    wk_map_set(req->arena, ctx, "post", post) != 0 ||
-	    blog_account_context(req, ctx) != 0)
+	    wk_map_set(req->arena, ctx, "post", post) != 0)
 		return -1;
 	return wk_render(req, resp, &blog_templates, tpl, ctx);
 }
