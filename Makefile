@@ -141,6 +141,7 @@ FRONT_SRCS = src/front/cgi.c src/front/commands.c src/front/devserver.c \
 	src/front/testclient.c
 DB_SRCS = src/db/db.c src/db/model.c src/db/query.c src/db/orm.c \
 	src/db/aggregate.c src/db/orm_value.c src/db/raw.c src/db/migrate.c
+DB_SRCS += src/db/model_str.c
 TEMPLATE_SRCS = src/template/parse.c $(TEMPLATE_FILTER_SRCS) \
 	src/template/eval.c src/template/render.c src/template/tags.c \
 	src/template/lorem.c src/template/load.c src/template/page.c \
@@ -157,6 +158,7 @@ AUTH_SRCS = src/auth/password.c src/auth/csrf.c src/auth/session.c \
 	src/auth/auth.c src/auth/user.c src/auth/throttle.c src/auth/perm.c \
 	src/auth/views.c src/auth/commands.c
 FORMS_SRCS = src/forms/validate.c src/forms/form.c
+FORMS_SRCS += src/forms/model_choice.c
 LIB_SRCS = $(CORE_SRCS) $(HTTP_SRCS) $(FRONT_SRCS) $(DB_SRCS) \
 	$(TEMPLATE_SRCS) $(AUTH_SRCS) $(FORMS_SRCS)
 

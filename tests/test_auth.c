@@ -710,11 +710,48 @@ test_createsuperuser_and_changepassword(void **state)
 	assert_true(wk_password_check("yet another secret", 18, u->password));
 }
 
+/* wk_auth_context_processor: "user" is the row of the logged-in user
+ * (its fields readable in a template), null for an anonymous visitor;
+ * the model names a user by username. */
+static void
+test_context_processor(void **state)
+{
+	struct wick_user u;
+	struct wk_request rq;
+	struct wk_map *ctx = wk_map_new(&arena);
+	const struct wk_value *v;
+	struct wk_value name;
+
+	(void)state;
+	assert_non_null(ctx);
+	memset(&rq, 0, sizeof(rq));
+	rq.arena = &arena;
+	assert_int_equal(wk_auth_context_processor(&rq, ctx), 0);
+	v = wk_map_get(ctx, "user", 4);
+	assert_non_null(v);
+	assert_int_equal(v->kind, WK_VAL_NULL);
+	assert_int_equal(wk_model_init(&wick_user_model, &u), 0);
+	u.id = 7;
+	u.username = "ann<b>";
+	rq.slots[WK_SLOT_USER] = &u;
+	assert_int_equal(wk_auth_context_processor(&rq, ctx), 0);
+	v = wk_map_get(ctx, "user", 4);
+	assert_non_null(v);
+	assert_int_equal(v->kind, WK_VAL_OBJECT);
+	assert_int_equal(wk_value_attr(v, "username", 8, &arena, &name), 0);
+	assert_int_equal(name.kind, WK_VAL_STR);
+	assert_int_equal(name.u.s.n, 6);
+	assert_memory_equal(name.u.s.p, "ann<b>", 6);
+	assert_string_equal(wk_model_str(&wick_user_model, &u, &arena),
+	    "ann<b>");
+}
+
 int
 main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
+		T(test_context_processor),
 		T(test_safe_next_table),
 		T(test_login_next_followed_only_when_safe),
 		T(test_login_rotates_session),

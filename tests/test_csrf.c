@@ -700,6 +700,36 @@ test_token_without_middleware(void **state)
 	assert_non_null(csrf_set_cookie());
 }
 
+/* The context processor's csrf_token: no token (no cookie) until a
+ * template prints it; then a token of the request's secret. */
+static void
+test_context_processor(void **state)
+{
+	struct rq r = { .method = "GET" };
+	char sec[WK_CSRF_SECRET_LEN + 1];
+	struct wk_map *ctx;
+	const struct wk_value *v;
+	wk_buf b;
+
+	(void)state;
+	expect_ok(&r);
+	ctx = wk_map_new(&arena);
+	assert_non_null(ctx);
+	assert_int_equal(wk_csrf_context_processor(&req, ctx), 0);
+	v = wk_map_get(ctx, "csrf_token", 10);
+	assert_non_null(v);
+	assert_int_equal(v->kind, WK_VAL_OBJECT);
+	wk_mw_csrf.on_response(&req, &resp);
+	assert_null(csrf_set_cookie());        /* not printed: no cookie */
+	wk_buf_init(&b, &arena);
+	assert_int_equal(wk_value_write(v, &b), 0);
+	assert_int_equal(b.len, WK_CSRF_TOKEN_LEN);
+	assert_int_equal(wk_csrf_unmask(wk_buf_cstr(&b), sec), 0);
+	wk_mw_csrf.on_response(&req, &resp);
+	assert_non_null(csrf_set_cookie());
+	assert_int_equal(strncmp(csrf_set_cookie() + 10, sec, 32), 0);
+}
+
 /* ---- through the pipeline ----------------------------------------------- */
 
 static int
@@ -824,6 +854,7 @@ main(void)
 		T(test_get_token_sets_cookie),
 		T(test_rotate),
 		T(test_token_without_middleware),
+		T(test_context_processor),
 		T(test_pipeline),
 	};
 #undef T

@@ -568,9 +568,43 @@ test_file_field(void **state)
 WK_MODEL_STRUCT(t_book, T_BOOK)
 WK_MODEL_DEFINE(t_book, T_BOOK, .verbose_name = "book")
 
-static const struct wk_model *const book_models[] = { &t_book_model, NULL };
+/* Foreign keys: to authors (named by a field), shelves (named by a
+ * function), books (Django's default name); one shown as a raw id. */
+#define T_AUTHOR(F, M) \
+	F(M, name, TEXT, .max_length = 50)
+WK_MODEL_STRUCT(t_author, T_AUTHOR)
+WK_MODEL_DEFINE(t_author, T_AUTHOR, .verbose_name = "author",
+    .str_field = "name")
+
+#define T_SHELF(F, M) \
+	F(M, room, TEXT, .max_length = 20)
+WK_MODEL_STRUCT(t_shelf, T_SHELF)
+
+static const char *
+shelf_str(const void *obj, wk_arena *a)
+{
+	return wk_arena_printf(a, "Shelf in %s",
+	    ((const struct t_shelf *)obj)->room);
+}
+WK_MODEL_DEFINE(t_shelf, T_SHELF, .verbose_name = "shelf", .str = shelf_str)
+
+#define T_COPY(F, M) \
+	F(M, author, FK, .to = &t_author_model) \
+	F(M, shelf, FK, .to = &t_shelf_model, .flags = WK_NULL, \
+	    .on_delete = WK_SET_NULL) \
+	F(M, book, FK, .to = &t_book_model, .flags = WK_NULL, \
+	    .on_delete = WK_SET_NULL) \
+	F(M, owner, FK, .to = &t_author_model, .flags = WK_NULL | WK_RAW_ID, \
+	    .on_delete = WK_SET_NULL)
+WK_MODEL_STRUCT(t_copy, T_COPY)
+WK_MODEL_DEFINE(t_copy, T_COPY, .verbose_name = "copy")
+
+static const struct wk_model *const book_models[] = { &t_book_model,
+    &t_author_model, &t_shelf_model, &t_copy_model, NULL };
 static const struct wk_migration book_steps[] = {
-	WK_MIGRATION("0001", WK_CREATE_TABLE(t_book_model)),
+	WK_MIGRATION("0001", WK_CREATE_TABLE(t_book_model),
+	    WK_CREATE_TABLE(t_author_model), WK_CREATE_TABLE(t_shelf_model),
+	    WK_CREATE_TABLE(t_copy_model)),
 };
 static const struct wk_schema book_schema = {
 	.app = "formtest", .order = 100, .models = book_models,
@@ -708,6 +742,311 @@ test_model_form_save_and_unique(void **state)
 	assert_non_null(strstr(err(&mf.form, "title"), "at most 20"));
 }
 
+/* ---- foreign keys: <select> of the related rows ------------------------------------ */
+
+static long long
+add_author(const char *name)
+{
+	struct t_author a;
+
+	assert_int_equal(wk_model_init(&t_author_model, &a), 0);
+	a.name = name;
+	assert_int_equal(wk_orm_create(&t_author_model, &a), WK_DB_OK);
+	return a.id;
+}
+
+static long long
+add_shelf(const char *room)
+{
+	struct t_shelf s;
+
+	assert_int_equal(wk_model_init(&t_shelf_model, &s), 0);
+	s.room = room;
+	assert_int_equal(wk_orm_create(&t_shelf_model, &s), WK_DB_OK);
+	return s.id;
+}
+
+static const char *const copy_fields[] = { "author", "shelf", "book",
+    "owner", NULL };
+
+static const char *
+widget(struct wk_model_form *mf, const char *name)
+{
+	wk_buf b;
+
+	wk_buf_init(&b, &arena);
+	assert_int_equal(wk_form_render_widget(&mf->form, name, &b), 0);
+	return wk_buf_cstr(&b);
+}
+
+static int
+bind_copy(struct wk_model_form *mf, void *instance, const char *const *pairs)
+{
+	struct wk_kvlist *data = wk_arena_calloc(&arena, 1, sizeof(*data));
+	size_t i;
+
+	assert_int_equal(wk_model_form_init(mf, &arena, &t_copy_model,
+	    copy_fields, instance), 0);
+	for (i = 0; pairs[i] != NULL; i += 2)
+		assert_int_equal(wk_kv_add(&arena, data, pairs[i], pairs[i + 1],
+		    strlen(pairs[i + 1])), 0);
+	assert_int_equal(wk_form_bind_data(&mf->form, data), 0);
+	return wk_model_form_is_valid(mf);
+}
+
+/* Labels: str_field, the str function, Django's default. */
+static void
+test_model_str(void **state)
+{
+	struct t_author au = { .id = 3, .name = "Ann" };
+	struct t_shelf sh = { .id = 4, .room = "hall" };
+	struct t_book bk = { .id = 5 };
+
+	(void)state;
+	assert_string_equal(wk_model_str(&t_author_model, &au, &arena), "Ann");
+	assert_string_equal(wk_model_str(&t_shelf_model, &sh, &arena),
+	    "Shelf in hall");
+	assert_string_equal(wk_model_str(&t_book_model, &bk, &arena),
+	    "Book object (5)");
+	au.name = NULL;        /* a null label field: the default */
+	assert_string_equal(wk_model_str(&t_author_model, &au, &arena),
+	    "Author object (3)");
+	/* no verbose name: the table name */
+	assert_string_equal(wk_model_str(&t_copy_model, &(struct t_copy){
+	    .id = 1 }, &arena), "Copy object (1)");
+}
+
+static void
+test_fk_select(void **state)
+{
+	struct wk_model_form mf;
+	struct t_copy *c;
+	const char *w;
+	char opt[64];
+	long long ann, bob, evil, hall;
+	void *row;
+
+	(void)state;
+	ann = add_author("Ann");
+	bob = add_author("Bob");
+	evil = add_author("<b>Eve</b> & \"co\"");
+	hall = add_shelf("hall");
+
+	/* A new object: a <select> of every author, the empty choice first
+	 * and selected; labels escaped; required. */
+	assert_int_equal(wk_model_form_init(&mf, &arena, &t_copy_model,
+	    copy_fields, NULL), 0);
+	assert_int_equal(mf.fields[0].kind, WK_FF_MODEL);
+	w = widget(&mf, "author");
+	assert_non_null(strstr(w, "<select name=\"author\" id=\"id_author\" "
+	    "required><option value=\"\" selected>---------</option>"));
+	snprintf(opt, sizeof(opt), "<option value=\"%lld\">Ann</option>", ann);
+	assert_non_null(strstr(w, opt));
+	snprintf(opt, sizeof(opt), "<option value=\"%lld\">Bob</option>", bob);
+	assert_non_null(strstr(w, opt));
+	assert_non_null(strstr(w, "&lt;b&gt;Eve&lt;/b&gt; &amp; &quot;co&quot;"
+	    "</option>"));
+	assert_null(strstr(w, "<b>Eve"));
+	assert_non_null(strstr(w, "</select>"));
+	assert_null(strstr(w, "type=\"number\""));
+	/* the str function's labels; WK_NULL: not required */
+	w = widget(&mf, "shelf");
+	assert_non_null(strstr(w, ">Shelf in hall</option>"));
+	assert_null(strstr(w, "required"));
+	/* no str at all: Django's default name; the model has no rows yet */
+	w = widget(&mf, "book");
+	assert_string_equal(w, "<select name=\"book\" id=\"id_book\">"
+	    "<option value=\"\" selected>---------</option></select>");
+
+	/* Saved, then edited: the current value selected, and a required
+	 * field with a value has no empty choice (Django). */
+	{
+		const char *in[] = { "author", wk_arena_printf(&arena, "%lld",
+		    bob), "shelf", wk_arena_printf(&arena, " %lld ", hall),
+		    NULL };
+		assert_int_equal(bind_copy(&mf, NULL, in), 1);
+	}
+	c = mf.obj;
+	assert_int_equal(c->author, bob);
+	assert_non_null(c->author_obj);
+	assert_string_equal(((const struct t_author *)c->author_obj)->name,
+	    "Bob");
+	assert_int_equal(c->shelf, hall);
+	assert_true(wk_is_null(c, t_copy, book));
+	assert_null(c->book_obj);
+	assert_int_equal(wk_form_int(&mf.form, "author"), bob);
+	assert_int_equal(wk_model_form_save(&mf), WK_DB_OK);
+	assert_int_equal(wk_orm_get(&arena, &t_copy_model, c->id, &row),
+	    WK_DB_OK);
+	assert_int_equal(((struct t_copy *)row)->author, bob);
+	assert_int_equal(wk_model_form_init(&mf, &arena, &t_copy_model,
+	    copy_fields, row), 0);
+	w = widget(&mf, "author");
+	assert_null(strstr(w, "---------"));
+	snprintf(opt, sizeof(opt), "<option value=\"%lld\" selected>Bob"
+	    "</option>", bob);
+	assert_non_null(strstr(w, opt));
+	snprintf(opt, sizeof(opt), "<option value=\"%lld\">Ann</option>", ann);
+	assert_non_null(strstr(w, opt));
+	/* an optional field keeps the empty choice, unselected */
+	w = widget(&mf, "shelf");
+	assert_non_null(strstr(w, "<option value=\"\">---------</option>"));
+	snprintf(opt, sizeof(opt), "<option value=\"%lld\" selected>", hall);
+	assert_non_null(strstr(w, opt));
+	/* the bound value is what is shown after an error */
+	{
+		const char *in[] = { "author", wk_arena_printf(&arena, "%lld",
+		    ann), "shelf", "999", NULL };
+		assert_int_equal(bind_copy(&mf, row, in), 0);
+	}
+	w = widget(&mf, "author");
+	snprintf(opt, sizeof(opt), "<option value=\"%lld\" selected>Ann",
+	    ann);
+	assert_non_null(strstr(w, opt));
+	(void)evil;
+}
+
+/* A submitted id with no row, or no id at all: the field error, never a
+ * 400 page; an empty optional link is NULL. */
+static void
+test_fk_invalid(void **state)
+{
+	static const char *const bad[] = { "999", "0", "-1", "1x", "1.0",
+	    "9999999999999999999999", "' OR 1=1 --", NULL };
+	const char *in[] = { "author", NULL, NULL };
+	struct wk_model_form mf;
+	long long ann;
+	size_t i;
+
+	(void)state;
+	ann = add_author("Ann");
+	for (i = 0; bad[i] != NULL; i++) {
+		in[1] = bad[i];
+		assert_int_equal(bind_copy(&mf, NULL, in), 0);
+		assert_string_equal(err(&mf.form, "author"), "Select a valid "
+		    "choice. That choice is not one of the available choices.");
+		assert_int_equal(mf.form.errors.len, 1);
+	}
+	/* missing: required */
+	in[0] = NULL;
+	assert_int_equal(bind_copy(&mf, NULL, in), 0);
+	assert_string_equal(err(&mf.form, "author"), "This field is required.");
+	/* a valid author, an invalid optional shelf */
+	{
+		const char *two[] = { "author", wk_arena_printf(&arena, "%lld",
+		    ann), "shelf", "42", "book", "", NULL };
+		assert_int_equal(bind_copy(&mf, NULL, two), 0);
+		assert_null(err(&mf.form, "author"));
+		assert_non_null(err(&mf.form, "shelf"));
+		assert_null(err(&mf.form, "book"));
+	}
+	/* A row deleted between cleaning and saving: the database refuses
+	 * the link, and it is the same field error. */
+	{
+		long long gone = add_author("Gone");
+		const char *in2[] = { "author", wk_arena_printf(&arena, "%lld",
+		    gone), NULL };
+		struct wk_query q;
+		long long n = 0;
+		assert_int_equal(bind_copy(&mf, NULL, in2), 1);
+		wk_q_init(&q, &arena, &t_author_model);
+		wk_q_filter(&q, "id", wk_val_int(gone));
+		assert_int_equal(wk_q_delete(&q, &n), WK_DB_OK);
+		assert_int_equal(n, 1);
+		assert_int_equal(wk_model_form_save(&mf), WK_DB_INVALID);
+		assert_string_equal(err(&mf.form, "author"), "Select a valid "
+		    "choice. That choice is not one of the available choices.");
+	}
+}
+
+/* Raw ids: per model field (WK_RAW_ID), per form (wk_model_form_raw_id),
+ * and above WK_FORM_SELECT_MAX rows. */
+static void
+test_fk_raw_id(void **state)
+{
+	struct wk_model_form mf;
+	const char *w;
+	char want[160];
+	long long evil, id;
+	int i;
+
+	(void)state;
+	evil = add_author("<i>Eve</i>");
+	/* WK_RAW_ID on the model field: a text box, then the row's label */
+	{
+		const char *in[] = { "author", wk_arena_printf(&arena, "%lld",
+		    evil), "owner", wk_arena_printf(&arena, "%lld", evil),
+		    NULL };
+		assert_int_equal(bind_copy(&mf, NULL, in), 1);
+	}
+	w = widget(&mf, "owner");
+	snprintf(want, sizeof(want), "<input type=\"text\" name=\"owner\" "
+	    "id=\"id_owner\" value=\"%lld\" class=\"vForeignKeyRawIdAdmin"
+	    "Field\"> <strong>&lt;i&gt;Eve&lt;/i&gt;</strong>", evil);
+	assert_string_equal(w, want);
+	/* a submitted hostile value is escaped back, with no label */
+	{
+		const char *in[] = { "author", "x", "owner",
+		    "\"><script>1</script>", NULL };
+		assert_int_equal(bind_copy(&mf, NULL, in), 0);
+		assert_non_null(err(&mf.form, "owner"));
+	}
+	w = widget(&mf, "owner");
+	assert_null(strstr(w, "<script>"));
+	assert_non_null(strstr(w, "value=\"&quot;&gt;&lt;script&gt;"));
+	assert_null(strstr(w, "<strong>"));
+	/* chosen per form */
+	assert_int_equal(wk_model_form_init(&mf, &arena, &t_copy_model,
+	    copy_fields, NULL), 0);
+	assert_int_equal(wk_model_form_raw_id(&mf, "author"), 0);
+	assert_int_equal(wk_model_form_raw_id(&mf, "nope"), -1);
+	w = widget(&mf, "author");
+	assert_string_equal(w, "<input type=\"text\" name=\"author\" "
+	    "id=\"id_author\" class=\"vForeignKeyRawIdAdminField\" required>");
+	/* a plain form's own field */
+	{
+		static const struct wk_form_field ff[] = {
+			{ .name = "who", .kind = WK_FF_MODEL,
+			  .model = &t_author_model, .flags = WK_FF_RAW_ID },
+			{ .name = "broken", .kind = WK_FF_MODEL,
+			  .flags = WK_FF_OPTIONAL },
+		};
+		static const struct wk_form_def fdef = WK_FORM_DEF(ff, NULL);
+		struct wk_form f;
+		struct wk_kvlist data = { 0 };
+		wk_buf b;
+
+		assert_int_equal(wk_form_init(&f, &fdef, &arena), 0);
+		assert_int_equal(wk_kv_add(&arena, &data, "who", "1", 1), 0);
+		assert_int_equal(wk_kv_add(&arena, &data, "broken", "1", 1), 0);
+		assert_int_equal(wk_form_bind_data(&f, &data), 0);
+		assert_int_equal(wk_form_is_valid(&f), 0);
+		assert_null(err(&f, "who"));
+		assert_non_null(wk_form_get(&f, "who")->row);
+		assert_non_null(err(&f, "broken"));     /* no .model */
+		wk_buf_init(&b, &arena);
+		assert_int_equal(wk_form_render_widget(&f, "broken", &b), -1);
+	}
+	/* More rows than a <select> should carry: a raw id box by itself */
+	assert_int_equal(wk_db_begin(), WK_DB_OK);
+	for (i = 0; i < WK_FORM_SELECT_MAX; i++)
+		id = add_author("many");
+	assert_int_equal(wk_db_commit(), WK_DB_OK);
+	assert_int_equal(wk_model_form_init(&mf, &arena, &t_copy_model,
+	    copy_fields, NULL), 0);
+	w = widget(&mf, "author");
+	assert_non_null(strstr(w, "<input type=\"text\" name=\"author\""));
+	assert_null(strstr(w, "<select"));
+	/* ... and still cleans by lookup */
+	{
+		const char *in[] = { "author", wk_arena_printf(&arena, "%lld",
+		    id), NULL };
+		assert_int_equal(bind_copy(&mf, NULL, in), 1);
+	}
+	w = widget(&mf, "author");
+	assert_non_null(strstr(w, "<strong>many</strong>"));
+}
+
 int
 main(void)
 {
@@ -732,6 +1071,14 @@ main(void)
 		    setup_db, teardown_db),
 		cmocka_unit_test_setup_teardown(test_model_form_save_and_unique,
 		    setup_db, teardown_db),
+		cmocka_unit_test_setup_teardown(test_model_str, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_fk_select, setup_db,
+		    teardown_db),
+		cmocka_unit_test_setup_teardown(test_fk_invalid, setup_db,
+		    teardown_db),
+		cmocka_unit_test_setup_teardown(test_fk_raw_id, setup_db,
+		    teardown_db),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -673,6 +673,60 @@ test_wk_url(void **state)
 	assert_null(wk_url(&req, "post", args, 1));
 }
 
+/* Typed arguments: an int, a string that needs encoding, keys; refused
+ * kinds and converters that refuse the text. */
+static void
+test_wk_url_values(void **state)
+{
+	static const char *const keys[] = { "id", "ver" };
+	struct wk_value kv[2];
+	char *u;
+
+	(void)state;
+	memset(&req, 0, sizeof(req));
+	req.arena = &arena;
+	req.routes = root_routes;
+	req.script_name = "/cgi-bin/blog.cgi";
+	u = WK_URL(&req, "post", wk_val_int(42));
+	assert_non_null(u);
+	assert_string_equal(u, "/cgi-bin/blog.cgi/posts/42/");
+	u = WK_URL(&req, "post", wk_val_str("7"));
+	assert_non_null(u);
+	assert_string_equal(u, "/cgi-bin/blog.cgi/posts/7/");
+	/* the int converter refuses a negative number, as wk_url "-1" */
+	assert_null(WK_URL(&req, "post", wk_val_int(-1)));
+	assert_null(WK_URL(&req, "post", wk_val_str("x")));
+	/* kinds with no URL text */
+	assert_null(WK_URL(&req, "post", wk_val_null()));
+	assert_null(WK_URL(&req, "post", wk_val_bool(1)));
+	assert_null(WK_URL(&req, "post", wk_val_real(1.0)));
+	assert_null(WK_URL(&req, "post", wk_val_str(NULL)));
+	/* a string with a NUL inside is not a capture */
+	assert_null(WK_URL(&req, "post", wk_val_strn("4\0" "2", 3)));
+	/* wrong count, unknown name */
+	assert_null(WK_URL(&req, "post", wk_val_int(1), wk_val_int(2)));
+	assert_null(WK_URL(&req, "missing", wk_val_int(1)));
+	assert_null(wk_url_values(&req, "post", NULL, NULL, 1));
+	/* none at all: the route without captures */
+	u = wk_url_values(&req, "home", NULL, NULL, 0);
+	assert_non_null(u);
+	assert_string_equal(u, wk_url(&req, "home", NULL, 0));
+	/* strings are percent-encoded like wk_url's */
+	req.routes = conv_routes;
+	u = WK_URL(&req, "str", wk_val_str("a b&c"));
+	assert_non_null(u);
+	assert_string_equal(u, "/cgi-bin/blog.cgi/str/a%20b%26c/");
+	/* by name, in any order */
+	req.routes = root_routes;
+	kv[0] = wk_val_int(5);
+	kv[1] = wk_val_int(2);
+	u = wk_url_values(&req, "item", keys, kv, 2);
+	assert_non_null(u);
+	assert_string_equal(u, "/cgi-bin/blog.cgi/api/v2/items/5/");
+	req.routes = NULL;
+	assert_null(WK_URL(&req, "post", wk_val_int(42)));
+}
+
 static void
 test_allocation_failure(void **state)
 {
@@ -1134,6 +1188,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reverse_encoding, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_wk_url, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wk_url_values, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_allocation_failure, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_custom_converter, setup,

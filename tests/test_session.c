@@ -93,6 +93,30 @@ v_msg_show(struct wk_request *req, struct wk_response *resp)
 	return b->failed ? -1 : 0;
 }
 
+/* What wk_messages_context_processor puts in a page's context: "none",
+ * "kept" (the view's own "messages", ?keep), or how many it took. */
+static int
+v_msg_proc(struct wk_request *req, struct wk_response *resp)
+{
+	struct wk_map *ctx = wk_map_new(req->arena);
+	const struct wk_value *v;
+
+	if (ctx == NULL || (wk_request_get(req, "keep") != NULL &&
+	    wk_map_set(req->arena, ctx, "messages", wk_val_str("mine")) != 0))
+		return -1;
+	if (wk_messages_context_processor(req, ctx) != 0)
+		return -1;
+	if ((v = wk_map_get(ctx, "messages", 8)) == NULL)
+		return wk_response_text(resp, 200, "none");
+	if (v->kind == WK_VAL_STR)
+		return wk_response_text(resp, 200, "kept");
+	if (v->kind != WK_VAL_LIST)
+		return -1;
+	if (wk_response_text(resp, 200, "") != 0)
+		return -1;
+	return wk_buf_printf(&resp->body, "%zu", v->u.list->len);
+}
+
 static int
 v_plain(struct wk_request *req, struct wk_response *resp)
 {
@@ -107,6 +131,7 @@ static const struct wk_route routes[] = {
 	{ "flush", v_flush, "flush", 0, NULL },
 	{ "msg/add", v_msg_add, "msg_add", 0, NULL },
 	{ "msg/show", v_msg_show, "msg_show", 0, NULL },
+	{ "msg/proc", v_msg_proc, "msg_proc", 0, NULL },
 	{ "plain", v_plain, "plain", 0, NULL },
 	WK_ROUTES_END
 };
@@ -129,6 +154,10 @@ static const struct wk_app signed_app = {
 };
 static const struct wk_app broken_app = {
 	.name = "t", .routes = routes, .middleware = no_session_chain,
+};
+static const struct wk_middleware *const empty_chain[] = { NULL };
+static const struct wk_app sessionless_app = {
+	.name = "t", .routes = routes, .middleware = empty_chain,
 };
 
 /* ---- fixtures ---------------------------------------------------------------------------- */
@@ -389,6 +418,28 @@ test_messages_once(void **state)
 	assert_int_equal(rows(), 0);
 }
 
+/* The context processor: takes them once, leaves a view's own
+ * "messages" (and the messages) alone, sets nothing without a session. */
+static void
+test_messages_context_processor(void **state)
+{
+	struct wk_test_client c;
+	struct wk_test_response r;
+
+	(void)state;
+	get("/msg/add", 200, "added");
+	get("/msg/proc?keep=1", 200, "kept");
+	get("/msg/proc", 200, "2");
+	get("/msg/proc", 200, "0");
+	get("/msg/show", 200, "");
+	assert_int_equal(wk_test_client_init(&c, &sessionless_app, NULL), 0);
+	assert_int_equal(wk_test_get(&c, "/msg/proc", &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.body, "none");
+	wk_test_response_free(&r);
+	wk_test_client_free(&c);
+}
+
 static void
 test_messages_need_session(void **state)
 {
@@ -608,6 +659,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_messages_once, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_messages_context_processor,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_messages_need_session,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oversized_session_refused,

@@ -21,6 +21,7 @@
 #include "wick/core/buf.h"
 #include "wick/core/kv.h"
 #include "wick/core/log.h"
+#include "wick/http/app.h"
 #include "wick/http/request.h"
 #include "wick/http/response.h"
 #include "wick/http/router.h"
@@ -1567,6 +1568,65 @@ proc_count(struct wk_request *req, struct wk_map *ctx)
 	return 0;
 }
 
+static int
+proc_fail(struct wk_request *req, struct wk_map *ctx)
+{
+	(void)req;
+	(void)ctx;
+	return -1;
+}
+
+/* An app's own processors (struct wk_app .context_processors): on its
+ * pages and error pages, in order, the view's values on top; a failing
+ * one fails the render.  Runs before any process-wide one is added. */
+static void
+test_app_processors(void **state)
+{
+	static const wk_context_processor_fn procs[] = { proc_count,
+	    proc_site, NULL };
+	static const wk_context_processor_fn failing[] = { proc_fail, NULL };
+	static const wk_context_processor_fn none[] = { NULL };
+	struct wk_app app = { .name = "t", .context_processors = procs };
+	struct wk_map *c = wk_map_new(&arena);
+	struct wk_response resp;
+	struct wk_request req;
+	struct wk_settings s;
+
+	(void)state;
+	fake_request(&req, &s);
+	/* without the app: nothing added */
+	wk_response_init(&resp, &arena);
+	assert_int_equal(wk_render(&req, &resp, &set, "greet.html", c), 0);
+	assert_string_equal(wk_buf_cstr(&resp.body), "Hi ");
+	req.app = &app;
+	proc_calls = 0;
+	wk_response_init(&resp, &arena);
+	assert_int_equal(wk_render(&req, &resp, &set, "greet.html", c), 0);
+	assert_string_equal(wk_buf_cstr(&resp.body), "Hi processor!");
+	assert_int_equal(proc_calls, 1);
+	wk_response_init(&resp, &arena);
+	resp.status = 404;
+	assert_int_equal(wk_template_error_page(&set, &req, &resp, NULL), 0);
+	assert_string_equal(wk_buf_cstr(&resp.body),
+	    "E404 Not Found [None] processor");
+	wk_map_set(&arena, c, "who", wk_val_str("view"));
+	wk_response_init(&resp, &arena);
+	assert_int_equal(wk_render(&req, &resp, &set, "greet.html", c), 0);
+	assert_string_equal(wk_buf_cstr(&resp.body), "Hi view!");
+	/* an empty list is no list */
+	app.context_processors = none;
+	wk_response_init(&resp, &arena);
+	assert_int_equal(wk_render(&req, &resp, &set, "greet.html", c), 0);
+	assert_string_equal(wk_buf_cstr(&resp.body), "Hi view");
+	app.context_processors = failing;
+	wk_log_set_fd(-1);
+	wk_response_init(&resp, &arena);
+	assert_int_equal(wk_render(&req, &resp, &set, "greet.html", c), -1);
+	resp.status = 404;
+	assert_int_equal(wk_template_error_page(&set, &req, &resp, NULL), -1);
+	wk_log_set_fd(2);
+}
+
 static void
 test_render_and_processors(void **state)
 {
@@ -1893,6 +1953,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_render_limits, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_app_processors,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_render_and_processors,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_debug_reload, setup,

@@ -8,7 +8,6 @@
  * author and redirects with a flash message, and a comment form posted
  * from every post page.  All of it is under the CSRF middleware.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "wick/http/app.h"
@@ -33,23 +32,6 @@ static const struct wk_auth_pages blog_auth_pages = {
 
 /* see blog.h */
 int
-blog_account_context(struct wk_request *req, struct wk_map *ctx)
-{
-	const struct wick_user *u = wk_auth_user(req);
-
-	if (wk_map_set(req->arena, ctx, "user", u != NULL ?
-	    wk_orm_value(req->arena, &wick_user_model, u) :
-	    wk_val_null()) != 0)
-		return -1;
-	if (wk_session(req) != NULL && wk_map_get(ctx, "messages", 8) ==
-	    NULL && wk_map_set(req->arena, ctx, "messages",
-	    wk_messages_value(req)) != 0)
-		return -1;
-	return 0;
-}
-
-/* see blog.h */
-int
 blog_login(struct wk_request *req, struct wk_response *resp)
 {
 	return wk_auth_login_view(req, resp, &blog_auth_pages);
@@ -60,16 +42,6 @@ int
 blog_logout(struct wk_request *req, struct wk_response *resp)
 {
 	return wk_auth_logout_view(req, resp, &blog_auth_pages);
-}
-
-static const char *
-post_url(struct wk_request *req, long long id)
-{
-	char num[24];
-	const char *args[1] = { num };
-
-	(void)snprintf(num, sizeof(num), "%lld", id);
-	return wk_url(req, "post", args, 1);
 }
 
 /* ---- /posts/new/ ------------------------------------------------------------------ */
@@ -85,8 +57,7 @@ render_form(struct wk_request *req, struct wk_response *resp,
 
 	if (ctx == NULL ||
 	    wk_map_set(req->arena, ctx, "form", wk_form_value(f)) != 0 ||
-	    wk_map_set(req->arena, ctx, "post", post) != 0 ||
-	    blog_account_context(req, ctx) != 0)
+	    wk_map_set(req->arena, ctx, "post", post) != 0)
 		return -1;
 	return wk_render(req, resp, &blog_templates, tpl, ctx);
 }
@@ -131,7 +102,7 @@ post_new_view(struct wk_request *req, struct wk_response *resp)
 		return wk_db_respond(req, resp, st, 0);
 	if (wk_message_add(req, WK_MSG_SUCCESS, "Your post was published.") != 0)
 		return -1;
-	if ((url = post_url(req, p->id)) == NULL)
+	if ((url = WK_URL(req, "post", wk_val_int(p->id))) == NULL)
 		return -1;
 	return wk_response_redirect(resp, NULL, url, 302);
 }
@@ -190,7 +161,8 @@ blog_post_comment(struct wk_request *req, struct wk_response *resp)
 		if (st == WK_DB_OK) {
 			if (wk_message_add(req, WK_MSG_SUCCESS, "Thanks, your "
 			    "comment was posted.") != 0 ||
-			    (url = post_url(req, post->id)) == NULL)
+			    (url = WK_URL(req, "post",
+			    wk_val_int(post->id))) == NULL)
 				return -1;
 			return wk_response_redirect(resp, NULL, url, 302);
 		}

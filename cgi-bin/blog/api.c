@@ -49,11 +49,7 @@ api_error(struct wk_response *resp, int status, const char *msg)
 static const char *
 api_post_url(struct wk_request *req, long long id)
 {
-	char num[24];
-	const char *args[1] = { num };
-
-	(void)snprintf(num, sizeof(num), "%lld", id);
-	return wk_url(req, "api_post", args, 1);
+	return WK_URL(req, "api_post", wk_val_int(id));
 }
 
 static void

@@ -3,7 +3,8 @@
  *
  * This is the file an app author reads first: every URL the app answers is
  * listed here, with the view that answers it and the name templates and
- * views use to build links (wk_url / {% url %}).
+ * views use to build links (WK_URL / {% url %}); then the middleware, the
+ * values every template gets (context processors) and the commands.
  */
 #include <stddef.h>
 
@@ -15,6 +16,7 @@
 #include "wick/http/request.h"
 #include "wick/http/router.h"
 #include "wick/auth/session.h"
+#include "wick/template/template.h"
 #include "blog.h"
 
 static const struct wk_route blog_routes[] = {
@@ -45,6 +47,14 @@ static const struct wk_middleware *const blog_middleware[] = {
 	NULL
 };
 
+/* Values every page's template gets (the view's own win on a name). */
+static const wk_context_processor_fn blog_context_processors[] = {
+	wk_auth_context_processor,        /* user */
+	wk_messages_context_processor,    /* messages */
+	wk_csrf_context_processor,        /* csrf_token */
+	NULL
+};
+
 static const struct wk_command *const blog_commands[] = {
 	/* command tables */
 	wk_db_commands,
@@ -60,4 +70,5 @@ const struct wk_app blog_app = {
 	.middleware = blog_middleware,
 	.commands = blog_commands,
 	.error_view = blog_error_page, /* 403/404/500 from templates */
+	.context_processors = blog_context_processors,
 };

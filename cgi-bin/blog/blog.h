@@ -37,12 +37,9 @@ extern const struct wk_route blog_api_routes[];
 extern const struct wk_command blog_api_commands[];
 
 /* accounts.c: login, logout, new posts, comments. */
-struct wk_map;
 int blog_login(struct wk_request *req, struct wk_response *resp);
 int blog_logout(struct wk_request *req, struct wk_response *resp);
 int blog_post_new(struct wk_request *req, struct wk_response *resp);
 int blog_post_comment(struct wk_request *req, struct wk_response *resp);
-/* blog_account_context - add "user" and "messages" to a page's context. */
-int blog_account_context(struct wk_request *req, struct wk_map *ctx);
 
 #endif /* BLOG_H */

@@ -12,10 +12,11 @@
 #include "wick/db/model.h"
 #include "models.h"
 
+/* .str_field: how a row is named in forms and lists (Django's __str__). */
 WK_MODEL_DEFINE(blog_post, BLOG_POST, .verbose_name = "post",
-    .verbose_name_plural = "posts")
+    .verbose_name_plural = "posts", .str_field = "title")
 WK_MODEL_DEFINE(blog_comment, BLOG_COMMENT, .verbose_name = "comment",
-    .verbose_name_plural = "comments")
+    .verbose_name_plural = "comments", .str_field = "name")
 
 static const struct wk_model *const blog_models[] = {
 	&blog_post_model,

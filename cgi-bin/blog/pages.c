@@ -82,8 +82,6 @@ blog_page_home(struct wk_request *req, struct wk_response *resp)
 		    wk_db_last_error());
 	else if (wk_map_set(req->arena, ctx, "posts", wk_val_list(posts)) != 0)
 		return -1;
-	if (blog_account_context(req, ctx) != 0)  /* user, messages */
-		return -1;
 	return wk_render(req, resp, &blog_templates, "home.html", ctx);
 }
 
@@ -130,8 +128,6 @@ blog_post_list(struct wk_request *req, struct wk_response *resp)
 	    wk_map_set(req->arena, ctx, "has_prev", wk_val_bool(page > 1)) ||
 	    wk_map_set(req->arena, ctx, "has_next", wk_val_bool(more)) != 0)
 		return -1;
-	if (blog_account_context(req, ctx) != 0)  /* user, messages */
-		return -1;
 	return wk_render(req, resp, &blog_templates, "post_list.html", ctx);
 }
 
@@ -175,8 +171,6 @@ blog_post_detail(struct wk_request *req, struct wk_response *resp)
 	if (wk_map_set(req->arena, ctx, "post", wk_orm_value(req->arena,
 	    &blog_post_model, post)) != 0 ||
 	    wk_map_set(req->arena, ctx, "comments", wk_val_list(comments)) != 0)
-		return -1;
-	if (blog_account_context(req, ctx) != 0)  /* user, messages */
 		return -1;
 	return wk_render(req, resp, &blog_templates, "post_detail.html", ctx);
 }

@@ -34,6 +34,16 @@ wk_auth_user(const struct wk_request *req)
 	return req != NULL ? req->slots[WK_SLOT_USER] : NULL;
 }
 
+/* see auth.h */
+int
+wk_auth_context_processor(struct wk_request *req, struct wk_map *ctx)
+{
+	const struct wick_user *u = wk_auth_user(req);
+
+	return wk_map_set(req->arena, ctx, "user", u != NULL ?
+	    wk_orm_value(req->arena, &wick_user_model, u) : wk_val_null());
+}
+
 static int
 auth_on_request(struct wk_request *req, struct wk_response *resp)
 {

@@ -195,6 +195,30 @@ get_state(struct wk_request *req)
 	return st;
 }
 
+/* The lazy "csrf_token" of wk_csrf_context_processor: self is the
+ * request; the token is made when the value is printed. */
+static int
+lazy_token_str(const void *self, wk_buf *out)
+{
+	const char *tok = wk_csrf_token((struct wk_request *)(uintptr_t)self);
+
+	if (tok == NULL)
+		return -1;
+	return wk_buf_puts(out, tok);
+}
+
+static const struct wk_object_ops lazy_token_ops = {
+	"CsrfToken", NULL, NULL, NULL, lazy_token_str
+};
+
+/* see csrf.h */
+int
+wk_csrf_context_processor(struct wk_request *req, struct wk_map *ctx)
+{
+	return wk_map_set(req->arena, ctx, "csrf_token",
+	    wk_val_object(&lazy_token_ops, req));
+}
+
 /* see csrf.h */
 const char *
 wk_csrf_token(struct wk_request *req)

@@ -99,6 +99,15 @@ wk_messages_take(struct wk_request *req, enum wk_message_level *levels,
 }
 
 /* see session.h */
+int
+wk_messages_context_processor(struct wk_request *req, struct wk_map *ctx)
+{
+	if (wk_session(req) == NULL || wk_map_get(ctx, "messages", 8) != NULL)
+		return 0;
+	return wk_map_set(req->arena, ctx, "messages", wk_messages_value(req));
+}
+
+/* see session.h */
 struct wk_value
 wk_messages_value(struct wk_request *req)
 {

@@ -20,9 +20,9 @@
 #include "internal.h"
 
 WK_MODEL_DEFINE(wick_user, WICK_USER, .verbose_name = "user",
-    .verbose_name_plural = "users")
+    .verbose_name_plural = "users", .str_field = "username")
 WK_MODEL_DEFINE(wick_group, WICK_GROUP, .verbose_name = "group",
-    .verbose_name_plural = "groups")
+    .verbose_name_plural = "groups", .str_field = "name")
 WK_MODEL_DEFINE(wick_permission, WICK_PERMISSION,
     .verbose_name = "permission", .verbose_name_plural = "permissions")
 WK_MODEL_DEFINE(wick_user_groups, WICK_USER_GROUPS,

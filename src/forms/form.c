@@ -6,7 +6,9 @@
  * renders as and whether it is text-like (stripped, length-checked); the
  * cleaning code then has one branch per kind with a syntax to check.
  * Rendering goes through wk_buf_append_html for every value that came
- * from a request, an initial value or a declaration.
+ * from a request, an initial value or a declaration.  Fields whose value
+ * is a row of another model (WK_FF_MODEL) are looked up and listed by
+ * model_choice.c.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -21,6 +23,7 @@
 #include "wick/db/orm.h"
 #include "wick/forms/validate.h"
 #include "wick/http/request.h"
+#include "internal.h"
 
 struct kind_info {
 	const char *input_type;   /* NULL: not an <input> */
@@ -43,6 +46,7 @@ static const struct kind_info kind_info[WK_FF__MAX] = {
 	[WK_FF_PASSWORD] = { "password", 1 },
 	[WK_FF_HIDDEN] = { "hidden", 1 },
 	[WK_FF_FILE] = { "file", 0 },
+	[WK_FF_MODEL] = { "text", 0 },  /* the raw id box */
 };
 
 #define MSG_REQUIRED "This field is required."
@@ -455,6 +459,8 @@ clean_field(struct wk_form *f, const struct wk_form_field *fd,
 		if (strlen(s) != 10 || !date_ok(s, &y, &m, &d))
 			return "Enter a valid date.";
 		return NULL;
+	case WK_FF_MODEL:
+		return form_model_clean(f->arena, fd, v, s, &f->failed);
 	case WK_FF_DATETIME:
 		if (!datetime_ok(s, dt))
 			return "Enter a valid date/time.";
@@ -664,6 +670,9 @@ wk_form_render_widget(struct wk_form *f, const char *name, wk_buf *out)
 		render_select(out, fd, v, f->bound);
 		return out->failed ? -1 : 0;
 	}
+	if (fd->kind == WK_FF_MODEL)
+		return form_model_render(f->arena, fd, v, out) != 0 ||
+		    out->failed ? -1 : 0;
 	if (fd->kind == WK_FF_TEXTAREA) {
 		wk_buf_puts(out, "<textarea name=\"");
 		html(out, fd->name);
@@ -941,12 +950,13 @@ wk_form_value(struct wk_form *f)
 static enum wk_form_kind
 model_kind(const struct wk_field *mf)
 {
+	if (mf->kind == WK_FIELD_FK)
+		return WK_FF_MODEL;
 	if (mf->choices != NULL)
 		return WK_FF_CHOICE;
 	switch (mf->kind) {
 	case WK_FIELD_INT:
 	case WK_FIELD_BIGINT:
-	case WK_FIELD_FK:
 		return WK_FF_INT;
 	case WK_FIELD_REAL:
 		return WK_FF_DECIMAL;
@@ -1022,6 +1032,11 @@ wk_model_form_init(struct wk_model_form *mf, wk_arena *a,
 		}
 		ff->help_text = f->help_text;
 		ff->choices = f->choices;
+		if (f->kind == WK_FIELD_FK) {
+			ff->model = f->to;
+			if (f->flags & WK_RAW_ID)
+				ff->flags |= WK_FF_RAW_ID;
+		}
 		if (f->kind == WK_FIELD_TEXT && f->max_length > 0)
 			ff->max_length = (size_t)f->max_length;
 		if ((f->flags & (WK_NULL | WK_BLANK)) ||
@@ -1032,10 +1047,30 @@ wk_model_form_init(struct wk_model_form *mf, wk_arena *a,
 	mf->def.nfields = n;
 	if (wk_form_init(&mf->form, &mf->def, a) != 0)
 		return -1;
-	for (n = 0; n < mf->def.nfields; n++)
-		mf->form.values[n].raw = model_text(a, m, mf->mfields[n],
-		    mf->obj);
+	for (n = 0; n < mf->def.nfields; n++) {
+		const char *t = model_text(a, m, mf->mfields[n], mf->obj);
+		/* ids start at 1: a zeroed link is no link yet */
+		if (mf->mfields[n]->kind == WK_FIELD_FK && t != NULL &&
+		    strcmp(t, "0") == 0)
+			t = NULL;
+		mf->form.values[n].raw = t;
+	}
 	return 0;
+}
+
+/* see form.h */
+int
+wk_model_form_raw_id(struct wk_model_form *mf, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < mf->def.nfields; i++)
+		if (mf->mfields[i]->kind == WK_FIELD_FK &&
+		    strcmp(mf->fields[i].name, name) == 0) {
+			mf->fields[i].flags |= WK_FF_RAW_ID;
+			return 0;
+		}
+	return -1;
 }
 
 /* Write the cleaned value of form field i into the object. */
@@ -1058,8 +1093,12 @@ model_store(struct wk_model_form *mf, size_t i)
 		*(int *)(void *)(base + f->offset) = (int)v->i;
 		break;
 	case WK_FIELD_BIGINT:
-	case WK_FIELD_FK:
 		*(long long *)(void *)(base + f->offset) = v->i;
+		break;
+	case WK_FIELD_FK:
+		*(long long *)(void *)(base + f->offset) = empty ? 0 : v->i;
+		*(const void **)(void *)(base + f->rel_offset) = empty ? NULL :
+		    v->row;
 		break;
 	case WK_FIELD_REAL:
 		*(double *)(void *)(base + f->offset) = v->r;
@@ -1114,6 +1153,36 @@ unique_error(struct wk_model_form *mf, size_t i)
 	return WK_DB_INVALID;
 }
 
+/*
+ * The database refused a link (its row was deleted after cleaning): the
+ * foreign keys whose row is gone get the choice error, WK_DB_INVALID.
+ * st when none is (the constraint was someone else's).
+ */
+static int
+fk_gone(struct wk_model_form *mf, int st)
+{
+	size_t i;
+	int bad = 0, yes;
+
+	for (i = 0; i < mf->def.nfields; i++) {
+		const struct wk_field *f = mf->mfields[i];
+		if (f->kind != WK_FIELD_FK ||
+		    wk_model_is_null(mf->model, f, mf->obj))
+			continue;
+		yes = form_model_exists(mf->form.arena, f->to, *(const long long *)
+		    (const void *)((const char *)mf->obj + f->offset));
+		if (yes < 0)
+			return WK_DB_ERROR;
+		if (yes == 0) {
+			if (wk_form_add_error(&mf->form, mf->fields[i].name,
+			    FORM_MSG_INVALID_CHOICE) != 0)
+				return WK_DB_NOMEM;
+			bad = 1;
+		}
+	}
+	return bad ? WK_DB_INVALID : st;
+}
+
 /* see form.h */
 int
 wk_model_form_save(struct wk_model_form *mf)
@@ -1150,8 +1219,10 @@ wk_model_form_save(struct wk_model_form *mf)
 	    wk_orm_save(mf->model, mf->obj);
 	if (st != WK_DB_CONSTRAINT)
 		return st;
-	/* A race: SQLite says "UNIQUE constraint failed: table.field". */
 	detail = wk_db_last_error();
+	if (strstr(detail, "FOREIGN KEY") != NULL)
+		return fk_gone(mf, st);
+	/* A race: SQLite says "UNIQUE constraint failed: table.field". */
 	for (i = 0; i < mf->def.nfields; i++) {
 		const char *col = wk_arena_printf(mf->form.arena, "%s.%s",
 		    mf->model->name, mf->mfields[i]->name);

@@ -831,6 +831,45 @@ wk_url(const struct wk_request *req, const char *name,
 	return wk_url_kw(req, name, NULL, args, nargs);
 }
 
+/* The text of one typed reverse argument, or NULL for a refused kind. */
+static const char *
+value_arg(wk_arena *a, const struct wk_value *v)
+{
+	switch (v->kind) {
+	case WK_VAL_INT:
+		return wk_arena_printf(a, "%lld", v->u.i);
+	case WK_VAL_STR:
+	case WK_VAL_SAFE:
+		if (v->u.s.p == NULL || memchr(v->u.s.p, '\0', v->u.s.n) != NULL)
+			return NULL;
+		return wk_arena_strndup(a, v->u.s.p, v->u.s.n);
+	default:
+		return NULL;
+	}
+}
+
+/* see router.h */
+char *
+wk_url_values(const struct wk_request *req, const char *name,
+    const char *const *keys, const struct wk_value *args, size_t nargs)
+{
+	const char **text;
+	size_t i;
+
+	assert(req != NULL);
+	if (req->arena == NULL || (nargs > 0 && args == NULL) ||
+	    nargs > ROUTER_MAX_CAPS)
+		return NULL;
+	if (nargs == 0)
+		return wk_url_kw(req, name, keys, NULL, 0);
+	if ((text = wk_arena_calloc(req->arena, nargs, sizeof(*text))) == NULL)
+		return NULL;
+	for (i = 0; i < nargs; i++)
+		if ((text[i] = value_arg(req->arena, &args[i])) == NULL)
+			return NULL;
+	return wk_url_kw(req, name, keys, text, nargs);
+}
+
 /* ---- listing ------------------------------------------------------------ */
 
 struct each_ctx {

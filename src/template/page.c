@@ -45,21 +45,29 @@ wk_template_add_context_processor(wk_context_processor_fn fn)
 }
 
 /*
- * The context a page is rendered with: the processors' values, then the
- * view's on top.  Without processors, the view's map as it is.  NULL with
- * err set on failure.
+ * The context a page is rendered with: the app's processors' values, the
+ * registered ones', then the view's on top.  Without processors, the
+ * view's map as it is.  NULL with err set on failure.
  */
 static const struct wk_map *
 page_context(struct wk_request *req, const struct wk_map *view,
     struct wk_template_error *err)
 {
+	int (*const *app_procs)(struct wk_request *, struct wk_map *) =
+	    req->app != NULL ? req->app->context_processors : NULL;
 	struct wk_map *m;
 	size_t k;
 
-	if (nprocessors == 0)
+	if (nprocessors == 0 && (app_procs == NULL || app_procs[0] == NULL))
 		return view != NULL ? view : wk_map_new(req->arena);
 	if ((m = wk_map_new(req->arena)) == NULL)
 		goto nomem;
+	for (k = 0; app_procs != NULL && app_procs[k] != NULL; k++) {
+		if (app_procs[k](req, m) != 0) {
+			tpl_set_error(err, "a context processor failed");
+			return NULL;
+		}
+	}
 	for (k = 0; k < nprocessors; k++) {
 		if (processors[k](req, m) != 0) {
 			tpl_set_error(err, "a context processor failed");

@@ -118,6 +118,17 @@ extern const struct wk_middleware wk_mw_auth;
 /* wk_auth_user - the logged-in user, or NULL (anonymous). */
 const struct wick_user *wk_auth_user(const struct wk_request *req);
 
+/*
+ * wk_auth_context_processor - a context processor (template.h; Django's
+ * django.contrib.auth.context_processors.auth): sets "user" to the
+ * logged-in user's row (wk_orm_value of wick_user) or null for an
+ * anonymous visitor, so `{% if user %}{{ user.username }}{% endif %}`
+ * works on every page.  List it in the app's .context_processors (app.h).
+ * 0, or -1 on allocation failure.
+ */
+struct wk_map;
+int wk_auth_context_processor(struct wk_request *req, struct wk_map *ctx);
+
 /* ---- users ------------------------------------------------------------------------ */
 
 /*

@@ -88,6 +88,17 @@ const char *wk_csrf_token(struct wk_request *req);
 int wk_csrf_form_field(struct wk_request *req, wk_buf *out);
 
 /*
+ * wk_csrf_context_processor - a context processor (template.h; Django's
+ * csrf context processor): sets "csrf_token" to a value that becomes a
+ * fresh token (wk_csrf_token) only when a template prints it, e.g. for a
+ * JavaScript header: `<meta name="csrf-token" content="{{ csrf_token }}">`.
+ * A page that never prints it makes no token and sends no cookie.
+ * 0, or -1 on allocation failure.
+ */
+struct wk_map;
+int wk_csrf_context_processor(struct wk_request *req, struct wk_map *ctx);
+
+/*
  * wk_csrf_rotate - replace the secret by a new one (call it at login, as
  * Django's rotate_token): tokens rendered before stop working, and the new
  * cookie goes out with this response.  0, or -1 (randomness, memory).

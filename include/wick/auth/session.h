@@ -305,6 +305,17 @@ size_t wk_messages_take(struct wk_request *req,
  */
 struct wk_value wk_messages_value(struct wk_request *req);
 
+/*
+ * wk_messages_context_processor - a context processor (template.h;
+ * Django's messages context processor): when the request has a session,
+ * sets "messages" to wk_messages_value(req) unless ctx has it already
+ * (taking them once).  A page that does not show them still takes them,
+ * as every page rendered with this processor is meant to show them (the
+ * app's base template).  0, or -1 on allocation failure.
+ */
+int wk_messages_context_processor(struct wk_request *req,
+    struct wk_map *ctx);
+
 /* wk_message_tag - "debug", "info", "success", "warning", "error". */
 const char *wk_message_tag(enum wk_message_level level);
 

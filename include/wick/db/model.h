@@ -27,7 +27,8 @@
  *
  * and in exactly one .c file:
  *
- *   WK_MODEL_DEFINE(blog_post, BLOG_POST, .verbose_name = "post")
+ *   WK_MODEL_DEFINE(blog_post, BLOG_POST, .verbose_name = "post",
+ *       .str_field = "title")
  *
  * Every model gets an auto-increment primary key `id` (long long) as its
  * first field; the table is named after the model (blog_post).
@@ -44,7 +45,8 @@
  *            .on_delete (CASCADE by default).
  *
  * Options (designated initializers of struct wk_field): .flags (WK_NULL,
- * WK_BLANK, WK_UNIQUE, WK_INDEX), .max_length (TEXT, in characters),
+ * WK_BLANK, WK_UNIQUE, WK_INDEX, WK_NO_INDEX, WK_RAW_ID), .max_length
+ * (TEXT, in characters),
  * .def (the default, written as text: "0", "draft", "1.5"), .choices
  * (a WK_CHOICES list), .verbose_name, .help_text, .to, .on_delete.
  *
@@ -84,6 +86,10 @@ enum wk_field_kind {
  * Every schema object costs each new connection a parse, so fewer is
  * faster. */
 #define WK_NO_INDEX 0x20u
+/* A foreign key that forms show as a text box of the target's id instead
+ * of a <select> of every target row (Django's raw_id_fields): for big
+ * target tables.  See form.h, WK_FF_MODEL. */
+#define WK_RAW_ID   0x40u
 
 enum wk_on_delete {
 	WK_CASCADE,   /* delete the rows that point at a deleted row */
@@ -133,6 +139,15 @@ struct wk_model {
 	size_t nulls_offset;            /* of wk_nulls */
 	const struct wk_field *fields;  /* fields[0] is id */
 	size_t nfields;
+	/*
+	 * How a row is named where it is shown whole, e.g. in a foreign
+	 * key's <select> (Django's __str__); see wk_model_str.  Either str,
+	 * returning the label (static, obj's or a's memory; NULL on
+	 * allocation failure), or str_field, the name of the field whose
+	 * value is the label.  Neither: "<Verbose name> object (<id>)".
+	 */
+	const char *(*str)(const void *obj, wk_arena *a);
+	const char *str_field;
 };
 
 /* ---- declaring models ---------------------------------------------------------- */
@@ -263,6 +278,17 @@ const char *wk_model_validate_field(const struct wk_model *m,
  * per line; returns their number.
  */
 int wk_model_check(const struct wk_model *m, char *out, size_t outlen);
+
+/*
+ * wk_model_str - the label of row obj of m (Django's str(obj)): m->str's
+ * answer, else the text of m->str_field (a null value or an unknown field
+ * falls through), else "<Verbose name> object (<id>)" with the first
+ * letter of the verbose name (or table name) in upper case, as Django's
+ * default "Post object (3)".  Static, obj's or a's memory; NULL only on
+ * allocation failure.  Returned as it is: escape it when writing HTML.
+ */
+const char *wk_model_str(const struct wk_model *m, const void *obj,
+    wk_arena *a);
 
 /* wk_field_label - the verbose name or the name. */
 const char *wk_field_label(const struct wk_field *f);

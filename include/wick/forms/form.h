@@ -71,6 +71,7 @@ enum wk_form_kind {
 	WK_FF_PASSWORD,    /* never stripped, never rendered back */
 	WK_FF_HIDDEN,      /* text in <input type="hidden"> */
 	WK_FF_FILE,        /* an upload (multipart.h); max_length = bytes */
+	WK_FF_MODEL,       /* one row of .model, by id (ModelChoiceField) */
 	WK_FF__MAX
 };
 
@@ -80,6 +81,25 @@ enum wk_form_kind {
 #define WK_FF_HAS_MIN  0x04u   /* min_value applies */
 #define WK_FF_HAS_MAX  0x08u   /* max_value applies */
 #define WK_FF_REQUIRED_TRUE 0x10u /* BOOL: must be checked */
+#define WK_FF_RAW_ID   0x20u   /* MODEL: a text box of the id, never a
+                                  <select> (Django's raw_id_fields) */
+
+/*
+ * A WK_FF_MODEL field (Django's ModelChoiceField; what a model form makes
+ * of a foreign key) renders as a <select> of the rows of .model, ordered
+ * by id, each labelled with wk_model_str (model.h: the model's str or
+ * str_field, else "Post object (3)"), the current value selected.  The
+ * empty choice "---------" comes first when the field is optional or has
+ * no value yet.  With WK_FF_RAW_ID, or when the table has more than
+ * WK_FORM_SELECT_MAX rows (a page of every row would be too big to send
+ * and to build), it renders as a text box of the id followed by the
+ * current row's label.  Cleaning looks the id up: a value that is not a
+ * whole number or names no row is the field error "Select a valid
+ * choice. That choice is not one of the available choices." (never a
+ * 400 page); the cleaned value is the id (wk_form_int) and the row
+ * (value->row).  Both the lookup and the list are bound queries.
+ */
+#define WK_FORM_SELECT_MAX 1000
 
 /*
  * A custom validator: look at the cleaned value of field fd and return
@@ -101,6 +121,7 @@ struct wk_form_field {
 	const char *initial;          /* shown by an unbound form */
 	const char *help_text;
 	wk_form_validator validate;   /* may be NULL */
+	const struct wk_model *model; /* MODEL: the rows to choose from */
 };
 
 /* A form: its fields, and an optional form-wide clean (Django's clean()):
@@ -130,6 +151,7 @@ struct wk_form_value {
 	size_t nraw_items;
 	const struct wk_multipart_part *file; /* FILE: the stored upload */
 	int has_error;
+	const void *row;          /* MODEL: the chosen row (f->arena) */
 };
 
 struct wk_form {
@@ -220,7 +242,10 @@ struct wk_value wk_form_value(struct wk_form *f);
 /*
  * A form derived from a model's metadata for a chosen subset of fields
  * (Django's ModelForm with `fields = [...]`): kinds, max_length, blank,
- * choices, labels, help texts and defaults come from the model.
+ * choices, labels, help texts and defaults come from the model.  A
+ * foreign key becomes a WK_FF_MODEL field over its target (a <select>,
+ * or a raw id box when the model field has WK_RAW_ID or after
+ * wk_model_form_raw_id); an id of 0 counts as no value.
  */
 struct wk_model_form {
 	struct wk_form form;
@@ -243,6 +268,13 @@ int wk_model_form_init(struct wk_model_form *mf, wk_arena *a,
     const struct wk_model *m, const char *const *fields, void *instance);
 
 /*
+ * wk_model_form_raw_id - show foreign key name as a text box of the id
+ * (Django's raw_id_fields) instead of a <select>.  Call after
+ * wk_model_form_init.  0, or -1 when the form has no such foreign key.
+ */
+int wk_model_form_raw_id(struct wk_model_form *mf, const char *name);
+
+/*
  * wk_model_form_is_valid - wk_form_is_valid, then the cleaned values are
  * written into mf->obj and checked with the model's rules (errors go to
  * the fields).  1, 0 or -1 as wk_form_is_valid.  After 1 the caller may
@@ -254,7 +286,9 @@ int wk_model_form_is_valid(struct wk_model_form *mf);
  * wk_model_form_save - INSERT (new) or UPDATE mf->obj.  A unique field
  * already taken by another row becomes the field error "<Model> with this
  * <Label> already exists." and WK_DB_INVALID is returned (also when the
- * database reports the violation, e.g. after a race).  Otherwise
+ * database reports the violation, e.g. after a race); so does a foreign
+ * key whose row went away after cleaning (the choice error of
+ * WK_FF_MODEL, when the database refuses the link).  Otherwise
  * WK_DB_OK (mf->obj's id is set) or the database error.
  */
 int wk_model_form_save(struct wk_model_form *mf);

@@ -31,6 +31,7 @@
 struct wk_request;
 struct wk_response;
 struct wk_middleware;
+struct wk_map;
 struct wk_app;
 
 /* A management command: `APP name args...`.  Returns the exit status. */
@@ -65,6 +66,18 @@ struct wk_app {
 	 * it reads the config file; a bad table is a configuration error.
 	 */
 	const struct wk_setting_def *const *settings;
+	/*
+	 * Optional: the app's context processors (template.h,
+	 * wk_context_processor_fn), a NULL-terminated list run in order
+	 * before every wk_render and template error page of this app, ahead
+	 * of those added with wk_template_add_context_processor; the view's
+	 * own values win on a shared name.  The library's: the user
+	 * (wk_auth_context_processor, auth.h), flash messages
+	 * (wk_messages_context_processor, session.h), the CSRF token
+	 * (wk_csrf_context_processor, csrf.h).
+	 */
+	int (*const *context_processors)(struct wk_request *req,
+	    struct wk_map *ctx);
 };
 
 /*

@@ -25,6 +25,7 @@
 #include <stddef.h>
 
 #include "wick/core/arena.h"
+#include "wick/core/value.h"
 
 struct wk_request;
 struct wk_response;
@@ -107,6 +108,30 @@ char *wk_url_kw(const struct wk_request *req, const char *name,
  */
 char *wk_url(const struct wk_request *req, const char *name,
     const char *const *args, size_t nargs);
+
+/*
+ * wk_url_values - wk_url with typed arguments: each of the nargs values is
+ * turned into the text its converter checks (an INT in decimal, a STR or
+ * SAFE string as it is); any other kind (null, bool, real, list...) is
+ * refused.  NULL as wk_url, also for a refused kind.  keys as wk_url_kw
+ * (NULL: positional).
+ */
+char *wk_url_values(const struct wk_request *req, const char *name,
+    const char *const *keys, const struct wk_value *args, size_t nargs);
+
+/*
+ * WK_URL - reverse with typed arguments and no array to write: one or more
+ * values after the name (use wk_url(req, name, NULL, 0) for a route
+ * without captures).
+ *
+ *   url = WK_URL(req, "post", wk_val_int(post->id));
+ *   url = WK_URL(req, "archive", wk_val_int(2024), wk_val_str(slug));
+ */
+#define WK_URL(req, name, ...) \
+	wk_url_values((req), (name), NULL, \
+	    (const struct wk_value[]){ __VA_ARGS__ }, \
+	    sizeof((const struct wk_value[]){ __VA_ARGS__ }) / \
+	    sizeof(struct wk_value))
 
 /*
  * wk_router_register_converter - make c available to patterns as

@@ -281,7 +281,9 @@ int wk_template_register_tag(const char *name, wk_tag_fn fn);
 /*
  * A context processor (Django's): add values every page of the app needs
  * (the logged-in user, flash messages) to ctx for req.  0, or -1 to fail
- * the render.
+ * the render.  An app lists its own in struct wk_app's
+ * .context_processors (app.h); the library provides the user's
+ * (wk_auth_context_processor), the messages' and the CSRF token's.
  */
 typedef int (*wk_context_processor_fn)(struct wk_request *req,
     struct wk_map *ctx);
