@@ -48,9 +48,12 @@ form_view(struct wk_request *req, struct wk_response *resp,
 		return rc < 0 ? -1 : 0;
 	if ((v = wk__view_object(req, view)) == NULL)
 		return -1;
-	if (v->fields == NULL) {
-		wk_log(req, WK_LOG_ERROR, "%s for %s: no .fields", view,
-		    v->model->name);
+	if (v->fields == NULL ||
+	    (v->success_url == NULL && v->success_route == NULL)) {
+		/* said before anything is saved, not after */
+		wk_log(req, WK_LOG_ERROR, "%s for %s: no %s", view,
+		    v->model->name, v->fields == NULL ? ".fields" :
+		    "URL to redirect to; set success_url or success_route");
 		return -1;
 	}
 	if (update && (rc = wk__view_get_object(req, resp, v, &obj)) != 0)
@@ -112,6 +115,12 @@ wk_delete_view(struct wk_request *req, struct wk_response *resp)
 		return rc < 0 ? -1 : 0;
 	if ((v = wk__view_object(req, "wk_delete_view")) == NULL)
 		return -1;
+	if (v->success_url == NULL && v->success_route == NULL) {
+		wk_log(req, WK_LOG_ERROR, "wk_delete_view for %s: no URL to "
+		    "redirect to; set success_url or success_route",
+		    v->model->name);
+		return -1;
+	}
 	if ((rc = wk__view_get_object(req, resp, v, &obj)) != 0)
 		return rc < 0 ? -1 : 0;
 	if (req->method == WK_METHOD_GET || req->method == WK_METHOD_HEAD) {
