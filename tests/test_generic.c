@@ -27,6 +27,7 @@
 #include "wick/db/migrate.h"
 #include "wick/db/orm.h"
 #include "wick/front/testclient.h"
+#include "wick/http/router.h"
 #include "wick/template/template.h"
 #include "wick/views/generic.h"
 #include "fixture/fixture.h"
@@ -230,6 +231,43 @@ test_template_and_model_names(void **state)
 	assert_string_equal(wk_view_model_name(&fixture_note_model, &n),
 	    "note");
 	assert_int_equal(n, 4);
+}
+
+/* A route's .data reaches the view as req->route->data, through an
+ * include too; rows that leave it out have NULL. */
+static void
+test_route_data(void **state)
+{
+	static const int conf_a = 1, conf_b = 2;
+	static const struct wk_route sub[] = {
+		{ "b/", wk_list_view, "b", WK_GET, NULL, &conf_b },
+		{ "c/", wk_list_view, "c", WK_GET, NULL },
+		WK_ROUTES_END
+	};
+	static const struct wk_route table[] = {
+		{ "a/", wk_list_view, "a", WK_GET, NULL, &conf_a },
+		{ "s/", NULL, NULL, 0, sub },
+		WK_ROUTES_END
+	};
+	struct wk_request req;
+
+	(void)state;
+	memset(&req, 0, sizeof(req));
+	req.arena = &arena;
+	req.method = WK_METHOD_GET;
+	req.script_name = "";
+	req.path = "/a/";
+	assert_int_equal(wk_router_resolve(table, &req, 0, NULL),
+	    WK_ROUTE_FOUND);
+	assert_ptr_equal(req.route->data, &conf_a);
+	req.path = "/s/b/";
+	assert_int_equal(wk_router_resolve(table, &req, 0, NULL),
+	    WK_ROUTE_FOUND);
+	assert_ptr_equal(req.route->data, &conf_b);
+	req.path = "/s/c/";
+	assert_int_equal(wk_router_resolve(table, &req, 0, NULL),
+	    WK_ROUTE_FOUND);
+	assert_null(req.route->data);
 }
 
 /* ---- the list ------------------------------------------------------------------- */
@@ -656,6 +694,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_template_and_model_names,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_route_data, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_list_first_page, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_list_other_pages, setup,
