@@ -15,6 +15,16 @@
  *       WK_ROUTES_END
  *   };
  *
+ * A route may carry configuration for its view in .data, the last member
+ * (rows that leave it out get NULL): the view reads it back through
+ * req->route->data.  This is how one view function serves many routes,
+ * as the generic views do (wick/views/generic.h):
+ *
+ *   static const struct wk_list_view note_list = {
+ *       .model = &notes_note_model, .paginate_by = 20,
+ *       .ordering = "-created" };
+ *   { "", wk_list_view, "note_list", WK_GET, NULL, &note_list },
+ *
  * Matching walks the table in order; the first pattern that matches the
  * path wins.  If a pattern matches but not the method, the router keeps
  * looking and, failing that, answers 405 with the union of methods.
@@ -39,9 +49,14 @@ struct wk_route {
 	const char *name;                  /* for reverse; may be NULL */
 	unsigned methods;                  /* WK_GET | WK_POST ...; 0 = any */
 	const struct wk_route *include;    /* sub-table, or NULL */
+	/* The view's own configuration, or NULL: whatever the view
+	 * expects (a generic view, its struct wk_list_view ...), read as
+	 * req->route->data.  Not copied; usually a static const struct.
+	 * Keep it last: rows written positionally may leave it out. */
+	const void *data;
 };
 
-#define WK_ROUTES_END { NULL, NULL, NULL, 0, NULL }
+#define WK_ROUTES_END { NULL, NULL, NULL, 0, NULL, NULL }
 
 /*
  * A path converter.  match returns how many bytes of s (len bytes left in
