@@ -21,8 +21,8 @@ extern const struct wk_template_set @PROJECT@_templates;
 
 /*
  * @PROJECT@_setup - what must happen once before the first request:
- * registers the context processor that gives every page "user" and
- * "messages".  main() calls it, and so does each test's setup.  0 or -1.
+ * the project's own template filters, tags and path converters, if it
+ * has any.  main() calls it, and so does each test's setup.  0 or -1.
  */
 int @PROJECT@_setup(void);
 

@@ -53,44 +53,32 @@ static const struct wk_command *const @PROJECT@_commands[] = {
 	NULL
 };
 
+/*
+ * Every page rendered (wk_render) gets what these add, so no view adds
+ * them by hand: the logged-in user (or None), the pending flash messages
+ * and the CSRF token for forms.
+ */
+static const wk_context_processor_fn @PROJECT@_context_processors[] = {
+	wk_auth_context_processor,        /* user */
+	wk_messages_context_processor,    /* messages */
+	wk_csrf_context_processor,        /* csrf_token */
+	NULL
+};
+
 const struct wk_app @PROJECT@_app = {
 	.name = "@PROJECT@",
 	.routes = @PROJECT@_routes,
 	.middleware = @PROJECT@_middleware,
 	.commands = @PROJECT@_commands,
 	.error_view = @PROJECT@_error_page,  /* 404.html and the like */
+	.context_processors = @PROJECT@_context_processors,
 };
-
-/*
- * The context processor: every page rendered (wk_render) gets the
- * logged-in user (or None) and the pending flash messages, so no view
- * adds them by hand.
- */
-static int
-@PROJECT@_context(struct wk_request *req, struct wk_map *ctx)
-{
-	const struct wick_user *u = wk_auth_user(req);
-
-	if (wk_map_set(req->arena, ctx, "user", u != NULL ?
-	    wk_orm_value(req->arena, &wick_user_model, u) :
-	    wk_val_null()) != 0)
-		return -1;
-	if (wk_session(req) != NULL && wk_map_set(req->arena, ctx,
-	    "messages", wk_messages_value(req)) != 0)
-		return -1;
-	return 0;
-}
 
 /* see @PROJECT@.h */
 int
 @PROJECT@_setup(void)
 {
-	static int done;
-
-	if (done)
-		return 0;
-	if (wk_template_add_context_processor(@PROJECT@_context) != 0)
-		return -1;
-	done = 1;
+	/* Register the project's own template filters, tags and path
+	 * converters here (template.h, router.h); none by default. */
 	return 0;
 }

@@ -14,7 +14,6 @@ struct wk_response;
 extern const struct wk_route books_routes[];
 
 /* views.c */
-int books_book_list(struct wk_request *req, struct wk_response *resp);
 int books_book_new(struct wk_request *req, struct wk_response *resp);
 
 #endif /* MYSITE_BOOKS_H */

@@ -12,44 +12,28 @@
 #include "wick/http/response.h"
 #include "wick/http/router.h"
 #include "wick/template/template.h"
+#include "wick/views/generic.h"
 #include "mysite.h"
 #include "books.h"
 #include "models.h"
 
+/*
+ * /books/ - every book, unread first, then by title, 20 to a page: a
+ * generic list view (wick/views/generic.h) renders books/book_list.html
+ * with book_list, page_obj, paginator and is_paginated.
+ */
+static const struct wk_list_view book_list = {
+	.model = &books_book_model,
+	.templates = &mysite_templates,
+	.ordering = "read,title,id",
+	.paginate_by = 20,
+};
+
 const struct wk_route books_routes[] = {
-	{ "", books_book_list, "book_list", WK_GET, NULL },
+	{ "", wk_list_view, "book_list", WK_GET, NULL, &book_list },
 	{ "new/", books_book_new, "book_new", WK_GET | WK_POST, NULL },
 	WK_ROUTES_END
 };
-
-/* /books/ - every book, unread first, then by title. */
-int
-books_book_list(struct wk_request *req, struct wk_response *resp)
-{
-	struct wk_map *ctx = wk_map_new(req->arena);
-	struct wk_list *books = wk_list_new(req->arena);
-	struct wk_query q;
-	void *row;
-	int st;
-
-	if (ctx == NULL || books == NULL)
-		return -1;
-	wk_q_init(&q, req->arena, &books_book_model);
-	wk_q_order_by(&q, "read,title,id");
-	while ((st = wk_q_next(&q, &row)) == WK_DB_ROW)
-		if (wk_list_push(req->arena, books, wk_orm_value(req->arena,
-		    &books_book_model, row)) != 0) {
-			wk_q_close(&q);
-			return -1;
-		}
-	wk_q_close(&q);
-	if (st != WK_DB_DONE)
-		return wk_db_respond(req, resp, st, 0);
-	if (wk_map_set(req->arena, ctx, "books", wk_val_list(books)) != 0)
-		return -1;
-	return wk_render(req, resp, &mysite_templates, "books/book_list.html",
-	    ctx);
-}
 
 static const char *const book_form_fields[] = { "title", "author", "read",
     NULL };

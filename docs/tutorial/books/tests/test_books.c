@@ -132,6 +132,38 @@ test_form_adds_a_book(void **state)
 	wk_test_response_free(&r);
 }
 
+/* 20 to a page: 25 books make two pages; a third is a 404. */
+static void
+test_list_pages(void **state)
+{
+	struct books_book b;
+	struct wk_test_response r;
+	char title[32];
+	long long n = count_books();
+
+	(void)state;
+	for (; n < 25; n++) {
+		assert_int_equal(wk_model_init(&books_book_model, &b), 0);
+		snprintf(title, sizeof(title), "Volume %lld", n);
+		b.title = title;
+		b.author = "Anon";
+		b.added = "2024-05-01T10:00:00Z";
+		assert_int_equal(wk_orm_create(&books_book_model, &b),
+		    WK_DB_OK);
+	}
+	assert_int_equal(wk_test_get(&client, "/books/", &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Page 1 of 2"));
+	wk_test_response_free(&r);
+	assert_int_equal(wk_test_get(&client, "/books/?page=last", &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Page 2 of 2"));
+	wk_test_response_free(&r);
+	assert_int_equal(wk_test_get(&client, "/books/?page=3", &r), 0);
+	assert_int_equal(r.status, 404);
+	wk_test_response_free(&r);
+}
+
 static void
 test_form_refuses_a_book_without_title(void **state)
 {
@@ -168,6 +200,7 @@ main(void)
 		cmocka_unit_test(test_form_adds_a_book),
 		cmocka_unit_test(test_form_refuses_a_book_without_title),
 		cmocka_unit_test(test_form_needs_the_csrf_token),
+		cmocka_unit_test(test_list_pages),
 	};
 
 	return cmocka_run_group_tests_name("books", tests, setup, teardown);
