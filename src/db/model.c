@@ -380,6 +380,45 @@ model_problem(char *out, size_t outlen, size_t *used, const char *model,
 	*used += (size_t)n < outlen - *used ? (size_t)n : outlen - *used - 1;
 }
 
+/* Each unique_together list names one to 16 distinct fields of m. */
+static int
+model_check_unique_together(const struct wk_model *m, char *out,
+    size_t outlen, size_t *used)
+{
+	const char *const *u;
+	int problems = 0;
+
+	for (u = m->unique_together; u != NULL && *u != NULL; u++) {
+		const char *p = *u, *e;
+		const struct wk_field *seen[16];
+		size_t n = 0, k;
+		int bad = 0;
+		for (;; p = e + 1) {
+			const struct wk_field *f;
+			for (e = p; *e != '\0' && *e != ','; e++)
+				;
+			f = wk_model_fieldn(m, p, (size_t)(e - p));
+			for (k = 0; f != NULL && k < n; k++)
+				if (seen[k] == f)
+					f = NULL;
+			if (f == NULL || n >= 16) {
+				bad = 1;
+				break;
+			}
+			seen[n++] = f;
+			if (*e == '\0')
+				break;
+		}
+		if (bad) {
+			model_problem(out, outlen, used, m->name, NULL,
+			    "unique_together lists a field the model does "
+			    "not have (or twice, or more than 16)");
+			problems++;
+		}
+	}
+	return problems;
+}
+
 /* see model.h */
 int
 wk_model_check(const struct wk_model *m, char *out, size_t outlen)
@@ -438,5 +477,6 @@ wk_model_check(const struct wk_model *m, char *out, size_t outlen)
 			}
 		}
 	}
+	problems += model_check_unique_together(m, out, outlen, &used);
 	return problems;
 }

@@ -640,3 +640,13 @@ wk_orm_delete(const struct wk_model *m, long long id)
 		    "with id %lld to delete", m->name, id);
 	return s;
 }
+
+/* ---- pieces for bulk.c (see internal.h) -------------------------------------------- */
+
+/* see internal.h */
+int
+wk__q_bind_field(sqlite3_stmt *st, int i, const struct wk_model *m,
+    const struct wk_field *f, const void *obj)
+{
+	return q_bind_field(st, i, m, f, obj);
+}

@@ -133,7 +133,17 @@ struct wk_model {
 	size_t nulls_offset;            /* of wk_nulls */
 	const struct wk_field *fields;  /* fields[0] is id */
 	size_t nfields;
+	/* Django's Meta.unique_together: a NULL-terminated list of field
+	 * lists ("author,slug"), each unique as a whole (a unique index made
+	 * by migrate, checked by wk_orm_validate_unique); NULL = none.  Set
+	 * with WK_UNIQUE_TOGETHER in WK_MODEL_DEFINE. */
+	const char *const *unique_together;
 };
+
+/* WK_UNIQUE_TOGETHER("author,slug", "author,title") - the value of
+ * .unique_together: comma-separated field names, no spaces. */
+#define WK_UNIQUE_TOGETHER(...) \
+	((const char *const[]){ __VA_ARGS__, NULL })
 
 /* ---- declaring models ---------------------------------------------------------- */
 
@@ -259,7 +269,8 @@ const char *wk_model_validate_field(const struct wk_model *m,
 /*
  * wk_model_check - sanity of a declaration (used by `APP check` and
  * migrate): identifiers made of [a-z0-9_], FK targets set, SET_NULL only
- * on WK_NULL fields, defaults that parse.  Writes problems into out, one
+ * on WK_NULL fields, defaults that parse, unique_together lists naming
+ * fields of the model.  Writes problems into out, one
  * per line; returns their number.
  */
 int wk_model_check(const struct wk_model *m, char *out, size_t outlen);
