@@ -203,7 +203,15 @@ wk_orm_update_or_create(struct wk_query *q, void *obj, const char *fields,
 	return wk_db_commit();
 }
 
-/* INSERT INTO "t" ("a", ...) VALUES (?1, ...) for every field but the key. */
+/* Field i is a column the INSERT writes: all but an integer id (a text
+ * key is the program's, pk.h). */
+static int
+b_written(const struct wk_model *m, size_t i)
+{
+	return !(m->fields[i].flags & WK_PK) || wk_model_text_pk(m);
+}
+
+/* INSERT INTO "t" ("a", ...) VALUES (?1, ...) for the written fields. */
 static int
 b_insert_sql(const struct wk_model *m, wk_buf *b)
 {
@@ -214,7 +222,7 @@ b_insert_sql(const struct wk_model *m, wk_buf *b)
 	wk__q_ident(b, m->name);
 	wk_buf_puts(b, " (");
 	for (i = 0; i < m->nfields; i++) {
-		if (m->fields[i].flags & WK_PK)
+		if (!b_written(m, i))
 			continue;
 		if (k++ > 0)
 			wk_buf_puts(b, ", ");
@@ -238,7 +246,7 @@ b_bind_row(sqlite3_stmt *st, const struct wk_model *m, const void *obj)
 	int k = 0, rc = SQLITE_OK;
 
 	for (i = 0; i < m->nfields && rc == SQLITE_OK; i++)
-		if (!(m->fields[i].flags & WK_PK))
+		if (b_written(m, i))
 			rc = wk__q_bind_field(st, ++k, m, &m->fields[i], obj);
 	return rc;
 }
@@ -262,10 +270,13 @@ wk_orm_bulk_create(const struct wk_model *m, void *objs, size_t n,
 		return WK_DB_OK;
 	/* Every row first: nothing is written if one is invalid. */
 	for (r = 0; r < n; r++) {
-		const void *obj = base + r * m->size;
+		void *obj = base + r * m->size;
+		if (wk_model_text_pk(m) && (s = wk__pk_make(m, obj)) !=
+		    WK_DB_OK)
+			return s;
 		for (i = 0; i < m->nfields; i++) {
 			const char *msg;
-			if (m->fields[i].flags & WK_PK)
+			if (!b_written(m, i))
 				continue;
 			msg = wk_model_validate_field(m, &m->fields[i], obj);
 			if (msg == NULL)
@@ -298,7 +309,7 @@ wk_orm_bulk_create(const struct wk_model *m, void *objs, size_t n,
 		if (s != WK_DB_DONE && s != WK_DB_ROW)
 			break;
 		s = WK_DB_OK;
-		{
+		if (!wk_model_text_pk(m)) {
 			long long id = wk__db_last_id();
 			memcpy((char *)obj + pk->offset, &id, sizeof(id));
 		}
@@ -310,8 +321,9 @@ wk_orm_bulk_create(const struct wk_model *m, void *objs, size_t n,
 	wk__db_release(st, cached);
 	wk_arena_free(&a);
 	if (s != WK_DB_OK) {
-		/* The ids set so far name rows that are gone again. */
-		for (i = 0; i < r && i < n; i++)
+		/* The ids set so far name rows that are gone again (text
+		 * keys are the caller's, and stay). */
+		for (i = 0; !wk_model_text_pk(m) && i < r && i < n; i++)
 			memset(base + i * m->size + pk->offset, 0,
 			    sizeof(long long));
 		return b_rollback(s);

@@ -195,7 +195,8 @@ mig_coldef(wk_buf *b, const struct wk_field *f)
 {
 	mig_ident(b, f->name);
 	if (f->flags & WK_PK) {
-		wk_buf_puts(b, " INTEGER PRIMARY KEY");
+		wk_buf_puts(b, f->kind == WK_FIELD_TEXT ? " TEXT NOT NULL "
+		    "PRIMARY KEY" : " INTEGER PRIMARY KEY");  /* pk.h */
 		return;
 	}
 	wk_buf_printf(b, " %s", mig_type(f->kind));
@@ -810,7 +811,7 @@ wk_migrate_diff(FILE *out, int *ndiff)
 		const struct wk_model *const *mp;
 		for (mp = mig_schemas[i]->models; mp && *mp; mp++) {
 			const struct wk_model *m = *mp;
-			if ((s = mig_column(h, m->name, "id", type,
+			if ((s = mig_column(h, m->name, m->fields[0].name, type,
 			    sizeof(type), &notnull, &found)) != WK_DB_OK)
 				return s;
 			if (!found) {

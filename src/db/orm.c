@@ -590,7 +590,14 @@ int
 wk_orm_create(const struct wk_model *m, void *obj)
 {
 	long long id = 0;
-	int s = q_write_object(m, obj, 0, &id);
+	int s;
+
+	if (wk_model_text_pk(m)) {  /* pk.c: the key is the program's */
+		if ((s = wk__pk_make(m, obj)) != WK_DB_OK)
+			return s;
+		return wk__pk_write(m, obj, 0);
+	}
+	s = q_write_object(m, obj, 0, &id);
 
 	if (s == WK_DB_OK)
 		memcpy((char *)obj + m->fields[0].offset, &id, sizeof(id));
@@ -602,7 +609,11 @@ int
 wk_orm_save(const struct wk_model *m, const void *obj)
 {
 	long long n = 0;
-	int s = q_write_object(m, obj, 1, &n);
+	int s;
+
+	if (wk_model_text_pk(m))
+		return wk__pk_write(m, obj, 1);
+	s = q_write_object(m, obj, 1, &n);
 
 	if (s == WK_DB_OK && n == 0)
 		return wk__db_fail_msg(WK_DB_NOT_FOUND, "not found: no %s "

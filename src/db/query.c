@@ -958,7 +958,11 @@ wk__q_write_where(struct wk_query *q, wk_buf *b)
 {
 	q->qualify = 0;
 	if (q->joins != 0) {
-		wk_buf_puts(b, " WHERE \"id\" IN (SELECT t.\"id\"");
+		/* the key's name: "id", or a text key's (pk.h) */
+		wk_buf_puts(b, " WHERE ");
+		wk__q_ident(b, q->model->fields[0].name);
+		wk_buf_puts(b, " IN (SELECT t.");
+		wk__q_ident(b, q->model->fields[0].name);
 		wk__q_from(q, b, q->joins);
 		wk_buf_putc(b, ')');
 	} else if (q->where.len > 0) {

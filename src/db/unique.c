@@ -8,6 +8,7 @@
 
 #include "wick/core/buf.h"
 #include "wick/db/orm.h"
+#include "wick/db/pk.h"
 #include "wick/db/unique.h"
 
 /* Append label with its first letter capitalised (Django's capfirst). */
@@ -60,7 +61,7 @@ u_exists(wk_arena *a, const struct wk_model *m, const void *obj,
 {
 	struct wk_query q;
 	const char *p, *e;
-	long long id = wk_model_id(m, obj);
+	struct wk_value pk = wk_orm_pk_value(m, obj);
 
 	*yes = 0;
 	wk_q_init(&q, a, m);
@@ -77,8 +78,8 @@ u_exists(wk_arena *a, const struct wk_model *m, const void *obj,
 		if (*e == '\0')
 			break;
 	}
-	if (id != 0)
-		wk_q_exclude(&q, m->fields[0].name, wk_val_int(id));
+	if (pk.kind == WK_VAL_STR || (pk.kind == WK_VAL_INT && pk.u.i != 0))
+		wk_q_exclude(&q, m->fields[0].name, pk);
 	return wk_q_exists(&q, yes);
 }
 

@@ -19,6 +19,7 @@
 #include "wick/forms/form.h"
 #include "wick/http/multipart.h"
 #include "wick/db/orm.h"
+#include "wick/db/pk.h"
 #include "wick/db/unique.h"
 #include "wick/forms/validate.h"
 #include "wick/http/request.h"
@@ -1156,9 +1157,9 @@ wk_model_form_save(struct wk_model_form *mf)
 		wk_q_init(&q, mf->form.arena, mf->model);
 		wk_q_filter(&q, f->name, wk_orm_field_value(mf->model, f,
 		    mf->obj));
-		if (!mf->is_new)
-			wk_q_exclude(&q, "id", wk_val_int(wk_model_id(mf->model,
-			    mf->obj)));
+		if (!mf->is_new)  /* "id", or a text key (pk.h) */
+			wk_q_exclude(&q, mf->model->fields[0].name,
+			    wk_orm_pk_value(mf->model, mf->obj));
 		if ((st = wk_q_exists(&q, &yes)) != WK_DB_OK)
 			return st;
 		if (yes) {

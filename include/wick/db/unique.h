@@ -33,7 +33,8 @@
  * not NULL; strings in a) as (field name or WK_UNIQUE_ALL, message).  A
  * field whose value is NULL is not checked, nor a list with a NULL
  * member (NULL equals nothing, as in SQL and Django).  When obj's id is
- * not 0 (a saved row being changed) that row itself is no clash.  *n gets
+ * not 0 (a saved row being changed), or its text key is set, the row with
+ * that key is no clash.  *n gets
  * the number of clashes.  Returns WK_DB_OK (look at *n) or the error of a
  * query.
  */
