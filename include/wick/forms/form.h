@@ -254,7 +254,9 @@ int wk_model_form_is_valid(struct wk_model_form *mf);
  * wk_model_form_save - INSERT (new) or UPDATE mf->obj.  A unique field
  * already taken by another row becomes the field error "<Model> with this
  * <Label> already exists." and WK_DB_INVALID is returned (also when the
- * database reports the violation, e.g. after a race).  Otherwise
+ * database reports the violation, e.g. after a race).  A clash on the
+ * model's unique_together (model.h) is the form-wide error "<Model> with
+ * this <A> and <B> already exists." (unique.h), likewise.  Otherwise
  * WK_DB_OK (mf->obj's id is set) or the database error.
  */
 int wk_model_form_save(struct wk_model_form *mf);
