@@ -142,7 +142,7 @@ FRONT_SRCS = src/front/cgi.c src/front/commands.c src/front/devserver.c \
 DB_SRCS = src/db/db.c src/db/model.c src/db/query.c src/db/orm.c \
 	src/db/aggregate.c src/db/orm_value.c src/db/raw.c src/db/migrate.c \
 	src/db/values.c src/db/expr.c src/db/bulk.c src/db/unique.c \
-	src/db/pk.c
+	src/db/uuid.c src/db/pk.c
 TEMPLATE_SRCS = src/template/parse.c $(TEMPLATE_FILTER_SRCS) \
 	src/template/eval.c src/template/render.c src/template/tags.c \
 	src/template/lorem.c src/template/load.c src/template/page.c \

@@ -210,16 +210,11 @@ int wk__q_bind_field(sqlite3_stmt *st, int i, const struct wk_model *m,
     const struct wk_field *f, const void *obj);
 
 /*
- * In pk.c, for models with a text or UUID key (orm.c and bulk.c call
- * them only when wk_model_text_pk(m)):
- *
- * wk__pk_make - give obj a fresh v4 UUID key when its UUID key is NULL
- * or "" (process memory); WK_DB_OK otherwise too.
- * wk__pk_write - validate obj (its key too) and INSERT it with its key
- * (update = 0; wk__pk_make first) or UPDATE it by its key
- * (WK_DB_NOT_FOUND when no row has it).
+ * In uuid.c, for models with a UUID key (orm.c and bulk.c call it only
+ * when wk_model_text_pk(m)): wk__pk_make - give obj a fresh v4 UUID key
+ * when its UUID key is NULL or "" (memory of the process's own, 37 bytes);
+ * WK_DB_OK also when there is nothing to make.
  */
 int wk__pk_make(const struct wk_model *m, void *obj);
-int wk__pk_write(const struct wk_model *m, const void *obj, int update);
 
 #endif /* WICK_DB_INT_H */
