@@ -144,7 +144,9 @@ HTTP_SRCS = src/http/request.c src/http/response.c src/http/router.c \
 FRONT_SRCS = src/front/cgi.c src/front/commands.c src/front/devserver.c \
 	src/front/testclient.c
 DB_SRCS = src/db/db.c src/db/model.c src/db/query.c src/db/orm.c \
-	src/db/aggregate.c src/db/orm_value.c src/db/raw.c src/db/migrate.c
+	src/db/aggregate.c src/db/orm_value.c src/db/raw.c src/db/migrate.c \
+	src/db/values.c src/db/expr.c src/db/bulk.c src/db/unique.c \
+	src/db/uuid.c src/db/pk.c
 DB_SRCS += src/db/model_str.c
 TEMPLATE_SRCS = src/template/parse.c $(TEMPLATE_FILTER_SRCS) \
 	src/template/eval.c src/template/render.c src/template/tags.c \

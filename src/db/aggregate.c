@@ -75,7 +75,9 @@ wk_q_count(struct wk_query *q, long long *n)
 	wk_buf_init(&b, q->arena);
 	if (q->limit_bind > 0 && (q->limit >= 0 || q->offset > 0)) {
 		wk_buf_puts(&b, q->joins != 0 ? "SELECT count(*) FROM (SELECT "
-		    "t.\"id\"" : "SELECT count(*) FROM (SELECT \"id\"");
+		    "t." : "SELECT count(*) FROM (SELECT ");
+		wk__q_ident(&b, q->model->fields[0].name);  /* "id" or a text
+		                                              key (pk.h) */
 		wk__q_from(q, &b, q->joins);
 		wk__q_tail(q, &b, 1);
 		wk_buf_putc(&b, ')');

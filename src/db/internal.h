@@ -163,6 +163,22 @@ void wk__q_select_sql(struct wk_query *q, wk_buf *b);
 void wk__q_write_where(struct wk_query *q, wk_buf *b);
 
 /*
+ * Also in query.c, for expr.c (F expressions):
+ *
+ * wk__q_bind - add v as the next bound value, compared with a column of
+ * kind; its number (1-based), or 0 with q failed.
+ * wk__q_norm - v made to fit kind (strict conversions); 0 or -1.
+ * wk__q_connect - the AND / OR of the current group before a condition.
+ * wk__q_colsql - append column c as conditions and orderings write it
+ * (resolved to "t." or nothing when the statement is assembled).
+ */
+int wk__q_bind(struct wk_query *q, struct wk_value v, enum wk_field_kind kind);
+int wk__q_norm(enum wk_field_kind k, struct wk_value v, struct wk_value *out);
+void wk__q_connect(struct wk_query *q);
+void wk__q_colsql(const struct wk_query *q, wk_buf *b,
+    const struct wk__q_col *c);
+
+/*
  * Implemented in orm.c.
  *
  * wk__q_prepare - prepare b's SQL (through the statement cache) and bind
@@ -186,5 +202,19 @@ int wk__q_write_begin(int *own);
  * WK_DB_OK, roll it back otherwise keeping s's message; returns s or the
  * commit's error. */
 int wk__q_write_end(int own, int s);
+
+/* Also in orm.c, for bulk.c: wk__q_bind_field - bind field f of obj at
+ * position i (NULL, number, text or blob as the field says); an SQLite
+ * result code. */
+int wk__q_bind_field(sqlite3_stmt *st, int i, const struct wk_model *m,
+    const struct wk_field *f, const void *obj);
+
+/*
+ * In uuid.c, for models with a UUID key (orm.c and bulk.c call it only
+ * when wk_model_text_pk(m)): wk__pk_make - give obj a fresh v4 UUID key
+ * when its UUID key is NULL or "" (memory of the process's own, 37 bytes);
+ * WK_DB_OK also when there is nothing to make.
+ */
+int wk__pk_make(const struct wk_model *m, void *obj);
 
 #endif /* WICK_DB_INT_H */

@@ -195,7 +195,8 @@ mig_coldef(wk_buf *b, const struct wk_field *f)
 {
 	mig_ident(b, f->name);
 	if (f->flags & WK_PK) {
-		wk_buf_puts(b, " INTEGER PRIMARY KEY");
+		wk_buf_puts(b, f->kind == WK_FIELD_TEXT ? " TEXT NOT NULL "
+		    "PRIMARY KEY" : " INTEGER PRIMARY KEY");  /* pk.h */
 		return;
 	}
 	wk_buf_printf(b, " %s", mig_type(f->kind));
@@ -279,6 +280,11 @@ mig_create_table_sql(wk_buf *b, const struct wk_model *m)
 	wk_buf_puts(b, ");");
 	for (i = 0; i < m->nfields; i++)
 		if ((s = mig_field_indexes(b, m, &m->fields[i])) != WK_DB_OK)
+			return s;
+	for (i = 0; m->unique_together != NULL &&
+	    m->unique_together[i] != NULL; i++)
+		if ((s = mig_index_sql(b, m, m->unique_together[i], 1)) !=
+		    WK_DB_OK)
 			return s;
 	return b->failed ? WK_DB_NOMEM : WK_DB_OK;
 }
@@ -684,6 +690,105 @@ mig_extra_columns(FILE *out, sqlite3 *h, const struct wk_model *m, int *n)
 	return rc == SQLITE_DONE ? WK_DB_OK : wk__db_fail(rc, "table_info");
 }
 
+/* The name mig_index_sql gives the unique index on fields ("a,b") of m:
+ * "m__a_b__uniq".  0, or -1 when it does not fit. */
+static int
+mig_unique_name(const struct wk_model *m, const char *fields, char *out,
+    size_t outlen)
+{
+	const char *p;
+	size_t n;
+	int k;
+
+	k = snprintf(out, outlen, "%s__", m->name);
+	if (k < 0 || (size_t)k >= outlen)
+		return -1;
+	n = (size_t)k;
+	for (p = fields; *p; p++) {
+		if (n + 1 >= outlen)
+			return -1;
+		out[n++] = *p == ',' ? '_' : *p;
+	}
+	k = snprintf(out + n, outlen - n, "__uniq");
+	return k < 0 || (size_t)k >= outlen - n ? -1 : 0;
+}
+
+/* Does a pending step create the unique index on fields of m (its
+ * CREATE_TABLE, or an ADD_INDEX of the same list, unique)? */
+static int
+mig_pending_index(const struct wk_model *m, const char *fields, int *covered)
+{
+	size_t i, k, o;
+	int ap;
+
+	*covered = 0;
+	for (i = 0; i < mig_nschemas; i++) {
+		const struct wk_schema *sc = mig_schemas[i];
+		for (k = 0; k < sc->nsteps; k++) {
+			const struct wk_migration *st = &sc->steps[k];
+			int match = 0;
+			for (o = 0; o < st->nops; o++) {
+				const struct wk_mig_op *op = &st->ops[o];
+				if (op->model == NULL || strcmp(op->model->name,
+				    m->name) != 0)
+					continue;
+				if (op->kind == WK_MIG_CREATE_TABLE ||
+				    (op->kind == WK_MIG_ADD_INDEX &&
+				    op->unique && op->fields != NULL &&
+				    strcmp(op->fields, fields) == 0))
+					match = 1;
+			}
+			if (!match)
+				continue;
+			ap = mig_diff_no_table ? 0 : mig_applied(sc->app,
+			    st->name);
+			if (ap < 0)
+				return -ap;
+			if (ap == 0) {
+				*covered = 1;
+				return WK_DB_OK;
+			}
+		}
+	}
+	return WK_DB_OK;
+}
+
+/* unique_together lists of m whose index the database lacks. */
+static int
+mig_diff_unique_together(FILE *out, sqlite3 *h, const struct wk_model *m,
+    int *n)
+{
+	const char *const *u;
+	sqlite3_stmt *st;
+	char name[256];
+	int rc, found, covered, s;
+
+	for (u = m->unique_together; u != NULL && *u != NULL; u++) {
+		if (mig_unique_name(m, *u, name, sizeof(name)) != 0)
+			return wk__db_fail_msg(WK_DB_INVALID, "%s: unique "
+			    "together '%s': name too long", m->name, *u);
+		rc = sqlite3_prepare_v2(h, "SELECT 1 FROM sqlite_master WHERE "
+		    "type = 'index' AND name = ?1", -1, &st, NULL);
+		if (rc != SQLITE_OK)
+			return wk__db_fail(rc, "index list");
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		found = rc == SQLITE_ROW;
+		sqlite3_finalize(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return wk__db_fail(rc, "index list");
+		if (found)
+			continue;
+		if ((s = mig_pending_index(m, *u, &covered)) != WK_DB_OK)
+			return s;
+		if (!covered)
+			mig_report(out, n, "%s: new unique together (%s); add "
+			    "a step with WK_ADD_INDEX(%s_model, \"%s\", 1)",
+			    m->name, *u, m->name, *u);
+	}
+	return WK_DB_OK;
+}
+
 /* see migrate.h */
 int
 wk_migrate_diff(FILE *out, int *ndiff)
@@ -706,7 +811,7 @@ wk_migrate_diff(FILE *out, int *ndiff)
 		const struct wk_model *const *mp;
 		for (mp = mig_schemas[i]->models; mp && *mp; mp++) {
 			const struct wk_model *m = *mp;
-			if ((s = mig_column(h, m->name, "id", type,
+			if ((s = mig_column(h, m->name, m->fields[0].name, type,
 			    sizeof(type), &notnull, &found)) != WK_DB_OK)
 				return s;
 			if (!found) {
@@ -748,6 +853,9 @@ wk_migrate_diff(FILE *out, int *ndiff)
 					    WK_NULL) ? "" : " NOT NULL");
 			}
 			if ((s = mig_extra_columns(out, h, m, ndiff)) !=
+			    WK_DB_OK)
+				return s;
+			if ((s = mig_diff_unique_together(out, h, m, ndiff)) !=
 			    WK_DB_OK)
 				return s;
 		}

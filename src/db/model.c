@@ -89,6 +89,52 @@ wk_model_id(const struct wk_model *m, const void *obj)
 	return id;
 }
 
+/* see model.h */
+const char *
+wk_model_pk_text(const struct wk_model *m, const void *obj)
+{
+	const char *s;
+
+	if (!wk_model_text_pk(m))
+		return NULL;
+	memcpy(&s, (const char *)obj + m->fields[0].offset, sizeof(s));
+	return s;
+}
+
+static int
+model_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+/* see model.h */
+int
+wk_model_is_uuid(const char *s, size_t n)
+{
+	size_t i;
+
+	if (s == NULL || n != 36)
+		return 0;
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return 0;
+		} else if (!model_hex(s[i])) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* A UUID key that create will fill in: NULL or "". */
+static int
+model_pk_to_make(const struct wk_model *m, const void *obj)
+{
+	const char *s = wk_model_pk_text(m, obj);
+
+	return (m->fields[0].flags & WK_UUID) && (s == NULL || *s == '\0');
+}
+
 /* Parse a declared default for its kind into obj.  0 or -1. */
 static int
 model_set_default(const struct wk_field *f, void *obj)
@@ -284,6 +330,9 @@ wk_model_validate_field(const struct wk_model *m, const struct wk_field *f,
 		    !model_is_datetime(s))
 			return "Enter a valid date/time "
 			    "(YYYY-MM-DDTHH:MM:SSZ).";
+		if ((f->flags & WK_UUID) && n > 0 &&
+		    !wk_model_is_uuid(s, strlen(s)))
+			return "Enter a valid UUID.";
 		if (f->max_length > 0 && n > f->max_length)
 			return "Ensure this value is not longer than the "
 			    "maximum length.";
@@ -332,7 +381,10 @@ wk_model_validate(const struct wk_model *m, const void *obj, wk_arena *a,
 	size_t i;
 	int n = 0;
 
-	for (i = 1; i < m->nfields; i++) {
+	/* An integer id is the database's; a text key is the program's,
+	 * but for a UUID key that create makes. */
+	i = wk_model_text_pk(m) && !model_pk_to_make(m, obj) ? 0 : 1;
+	for (; i < m->nfields; i++) {
 		const struct wk_field *f = &m->fields[i];
 		const char *msg = wk_model_validate_field(m, f, obj);
 		if (msg == NULL)
@@ -380,6 +432,45 @@ model_problem(char *out, size_t outlen, size_t *used, const char *model,
 	*used += (size_t)n < outlen - *used ? (size_t)n : outlen - *used - 1;
 }
 
+/* Each unique_together list names one to 16 distinct fields of m. */
+static int
+model_check_unique_together(const struct wk_model *m, char *out,
+    size_t outlen, size_t *used)
+{
+	const char *const *u;
+	int problems = 0;
+
+	for (u = m->unique_together; u != NULL && *u != NULL; u++) {
+		const char *p = *u, *e;
+		const struct wk_field *seen[16];
+		size_t n = 0, k;
+		int bad = 0;
+		for (;; p = e + 1) {
+			const struct wk_field *f;
+			for (e = p; *e != '\0' && *e != ','; e++)
+				;
+			f = wk_model_fieldn(m, p, (size_t)(e - p));
+			for (k = 0; f != NULL && k < n; k++)
+				if (seen[k] == f)
+					f = NULL;
+			if (f == NULL || n >= 16) {
+				bad = 1;
+				break;
+			}
+			seen[n++] = f;
+			if (*e == '\0')
+				break;
+		}
+		if (bad) {
+			model_problem(out, outlen, used, m->name, NULL,
+			    "unique_together lists a field the model does "
+			    "not have (or twice, or more than 16)");
+			problems++;
+		}
+	}
+	return problems;
+}
+
 /* see model.h */
 int
 wk_model_check(const struct wk_model *m, char *out, size_t outlen)
@@ -422,6 +513,35 @@ wk_model_check(const struct wk_model *m, char *out, size_t outlen)
 			    "foreign key without .to");
 			problems++;
 		}
+		if (f->kind == WK_FIELD_FK && f->to != NULL &&
+		    wk_model_text_pk(f->to)) {
+			model_problem(out, outlen, &used, m->name, f->name,
+			    "foreign keys to a model with a text or UUID "
+			    "primary key are not supported");
+			problems++;
+		}
+		if ((f->flags & WK_PK) != (i == 0 ? WK_PK : 0u) ||
+		    (i == 0 && !(f->kind == WK_FIELD_TEXT ||
+		    (f->kind == WK_FIELD_BIGINT && strcmp(f->name, "id") ==
+		    0)))) {
+			model_problem(out, outlen, &used, m->name, f->name,
+			    "the primary key must be the first field: `id` "
+			    "(BIGINT) or a text key (WK_MODEL_DEFINE_TEXT_PK, "
+			    "WK_MODEL_DEFINE_UUID_PK)");
+			problems++;
+		}
+		if ((f->flags & WK_UUID) && (f->kind != WK_FIELD_TEXT ||
+		    (f->max_length != 0 && f->max_length != 36))) {
+			model_problem(out, outlen, &used, m->name, f->name,
+			    "WK_UUID needs a TEXT field of max_length 36");
+			problems++;
+		}
+		if (i == 0 && f->kind == WK_FIELD_TEXT &&
+		    (f->flags & (WK_NULL | WK_BLANK))) {
+			model_problem(out, outlen, &used, m->name, f->name,
+			    "a text primary key cannot be WK_NULL or WK_BLANK");
+			problems++;
+		}
 		if (f->kind == WK_FIELD_FK && f->on_delete == WK_SET_NULL &&
 		    !(f->flags & WK_NULL)) {
 			model_problem(out, outlen, &used, m->name, f->name,
@@ -438,5 +558,6 @@ wk_model_check(const struct wk_model *m, char *out, size_t outlen)
 			}
 		}
 	}
+	problems += model_check_unique_together(m, out, outlen, &used);
 	return problems;
 }

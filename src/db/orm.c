@@ -585,12 +585,109 @@ q_write_object(const struct wk_model *m, const void *obj, int update,
 	return wk__q_write_end(own, s);
 }
 
+/*
+ * A model with a text or UUID key (pk.h): its key is the program's, so
+ * the INSERT writes it with the other fields and the UPDATE finds the
+ * row by it.  Every field, the key too, is validated (create has made a
+ * UUID key first).  Kept apart from q_write_object so that `id` models
+ * run exactly the code they always did.
+ */
+static int
+q_write_text_key(const struct wk_model *m, const void *obj, int update)
+{
+	const struct wk_field *pk = &m->fields[0];
+	wk_arena a;
+	wk_buf b;
+	sqlite3_stmt *st;
+	size_t i;
+	int cached, s, own, k = 0, rc = SQLITE_OK;
+
+	for (i = 0; i < m->nfields; i++) {
+		const char *msg = wk_model_validate_field(m, &m->fields[i],
+		    obj);
+		if (msg != NULL)
+			return wk__db_fail_msg(WK_DB_INVALID, "invalid value "
+			    "for %s.%s: %s", m->name, m->fields[i].name, msg);
+	}
+	wk_arena_init(&a);
+	wk_buf_init(&b, &a);
+	if (update) {
+		wk_buf_puts(&b, "UPDATE ");
+		wk__q_ident(&b, m->name);
+		wk_buf_puts(&b, " SET ");
+		for (i = 1; i < m->nfields; i++) {
+			if (i > 1)
+				wk_buf_puts(&b, ", ");
+			wk__q_ident(&b, m->fields[i].name);
+			wk_buf_puts(&b, " = ");
+			wk__q_param(&b, (int)i);
+		}
+		wk_buf_puts(&b, " WHERE ");
+		wk__q_ident(&b, pk->name);
+		wk_buf_puts(&b, " = ");
+		wk__q_param(&b, (int)m->nfields);
+	} else {
+		wk_buf_puts(&b, "INSERT INTO ");
+		wk__q_ident(&b, m->name);
+		wk_buf_puts(&b, " (");
+		for (i = 0; i < m->nfields; i++) {
+			if (i > 0)
+				wk_buf_puts(&b, ", ");
+			wk__q_ident(&b, m->fields[i].name);
+		}
+		wk_buf_puts(&b, ") VALUES (");
+		for (i = 0; i < m->nfields; i++) {
+			if (i > 0)
+				wk_buf_puts(&b, ", ");
+			wk__q_param(&b, (int)i + 1);
+		}
+		wk_buf_putc(&b, ')');
+	}
+	if (b.failed) {
+		wk_arena_free(&a);
+		return wk__db_fail_msg(WK_DB_NOMEM, "SQL for %s: out of memory",
+		    m->name);
+	}
+	if ((s = wk__q_write_begin(&own)) != WK_DB_OK) {
+		wk_arena_free(&a);
+		return s;
+	}
+	s = wk__db_prepare(b.data, b.len, &st, &cached);
+	wk_arena_free(&a);
+	if (s == WK_DB_OK) {
+		for (i = update ? 1 : 0; i < m->nfields && rc == SQLITE_OK;
+		    i++)
+			rc = q_bind_field(st, ++k, m, &m->fields[i], obj);
+		if (rc == SQLITE_OK && update)
+			rc = q_bind_field(st, ++k, m, pk, obj);
+		s = rc != SQLITE_OK ? wk__db_fail(rc, "bind") :
+		    wk__db_step(st, 1);
+		if (s == WK_DB_DONE || s == WK_DB_ROW) {
+			s = WK_DB_OK;
+			if (update && wk__db_changes() == 0)
+				s = wk__db_fail_msg(WK_DB_NOT_FOUND, "not "
+				    "found: no %s with %s '%.80s' to save",
+				    m->name, pk->name,
+				    wk_model_pk_text(m, obj));
+		}
+		wk__db_release(st, cached);
+	}
+	return wk__q_write_end(own, s);
+}
+
 /* see orm.h */
 int
 wk_orm_create(const struct wk_model *m, void *obj)
 {
 	long long id = 0;
-	int s = q_write_object(m, obj, 0, &id);
+	int s;
+
+	if (wk_model_text_pk(m)) {  /* pk.h: the key is the program's */
+		if ((s = wk__pk_make(m, obj)) != WK_DB_OK)
+			return s;
+		return q_write_text_key(m, obj, 0);
+	}
+	s = q_write_object(m, obj, 0, &id);
 
 	if (s == WK_DB_OK)
 		memcpy((char *)obj + m->fields[0].offset, &id, sizeof(id));
@@ -602,7 +699,11 @@ int
 wk_orm_save(const struct wk_model *m, const void *obj)
 {
 	long long n = 0;
-	int s = q_write_object(m, obj, 1, &n);
+	int s;
+
+	if (wk_model_text_pk(m))
+		return q_write_text_key(m, obj, 1);
+	s = q_write_object(m, obj, 1, &n);
 
 	if (s == WK_DB_OK && n == 0)
 		return wk__db_fail_msg(WK_DB_NOT_FOUND, "not found: no %s "
@@ -639,4 +740,14 @@ wk_orm_delete(const struct wk_model *m, long long id)
 		return wk__db_fail_msg(WK_DB_NOT_FOUND, "not found: no %s "
 		    "with id %lld to delete", m->name, id);
 	return s;
+}
+
+/* ---- pieces for bulk.c (see internal.h) -------------------------------------------- */
+
+/* see internal.h */
+int
+wk__q_bind_field(sqlite3_stmt *st, int i, const struct wk_model *m,
+    const struct wk_field *f, const void *obj)
+{
+	return q_bind_field(st, i, m, f, obj);
 }

@@ -64,8 +64,10 @@ q_obj_get(const void *self, const char *name, size_t len, wk_arena *a,
 	const struct q_objref *r = self;
 	const struct wk_field *f;
 
-	if (len == 2 && memcmp(name, "pk", 2) == 0)
-		name = "id";
+	if (len == 2 && memcmp(name, "pk", 2) == 0) {
+		name = r->m->fields[0].name;  /* "id", or a text key */
+		len = strlen(name);
+	}
 	f = wk_model_fieldn(r->m, name, len);
 	if (f == NULL)
 		return 1;
@@ -87,6 +89,10 @@ q_obj_str(const void *self, wk_buf *out)
 {
 	const struct q_objref *r = self;
 
+	if (wk_model_text_pk(r->m))
+		return wk_buf_printf(out, "%s object (%s)", r->m->verbose_name ?
+		    r->m->verbose_name : r->m->name, wk_model_pk_text(r->m,
+		    r->obj) ? wk_model_pk_text(r->m, r->obj) : "None");
 	return wk_buf_printf(out, "%s object (%lld)", r->m->verbose_name ?
 	    r->m->verbose_name : r->m->name, wk_model_id(r->m, r->obj));
 }

@@ -958,11 +958,45 @@ wk__q_write_where(struct wk_query *q, wk_buf *b)
 {
 	q->qualify = 0;
 	if (q->joins != 0) {
-		wk_buf_puts(b, " WHERE \"id\" IN (SELECT t.\"id\"");
+		/* the key's name: "id", or a text key's (pk.h) */
+		wk_buf_puts(b, " WHERE ");
+		wk__q_ident(b, q->model->fields[0].name);
+		wk_buf_puts(b, " IN (SELECT t.");
+		wk__q_ident(b, q->model->fields[0].name);
 		wk__q_from(q, b, q->joins);
 		wk_buf_putc(b, ')');
 	} else if (q->where.len > 0) {
 		wk_buf_puts(b, " WHERE ");
 		q_append_sql(q, b, q->where.data, q->where.len);
 	}
+}
+
+/* ---- pieces for expr.c (see internal.h) -------------------------------------------- */
+
+/* see internal.h */
+int
+wk__q_bind(struct wk_query *q, struct wk_value v, enum wk_field_kind kind)
+{
+	return q_bind(q, v, kind, NULL, NULL);
+}
+
+/* see internal.h */
+int
+wk__q_norm(enum wk_field_kind k, struct wk_value v, struct wk_value *out)
+{
+	return q_norm(k, v, out);
+}
+
+/* see internal.h */
+void
+wk__q_connect(struct wk_query *q)
+{
+	q_connect(q);
+}
+
+/* see internal.h */
+void
+wk__q_colsql(const struct wk_query *q, wk_buf *b, const struct wk__q_col *c)
+{
+	q_colsql(q, b, c);
 }

@@ -21,6 +21,8 @@
 #include "wick/forms/form.h"
 #include "wick/http/multipart.h"
 #include "wick/db/orm.h"
+#include "wick/db/pk.h"
+#include "wick/db/unique.h"
 #include "wick/forms/validate.h"
 #include "wick/http/request.h"
 #include "internal.h"
@@ -1183,6 +1185,28 @@ fk_gone(struct wk_model_form *mf, int st)
 	return bad ? WK_DB_INVALID : st;
 }
 
+/* Django's unique_together check (unique.h): each clash a form error. */
+static int
+unique_together_errors(struct wk_model_form *mf, int *bad)
+{
+	struct wk_kvlist errs = { 0 };
+	size_t i;
+	int st, n = 0;
+
+	if (mf->model->unique_together == NULL)
+		return WK_DB_OK;
+	st = wk_orm_validate_unique(mf->form.arena, mf->model, mf->obj,
+	    WK_UNIQUE_CHECK_TOGETHER, &errs, &n);
+	if (st != WK_DB_OK)
+		return st;
+	for (i = 0; i < errs.len; i++)
+		if (wk_form_add_error(&mf->form, NULL, errs.items[i].value) != 0)
+			return WK_DB_NOMEM;
+	if (n > 0)
+		*bad = 1;
+	return WK_DB_OK;
+}
+
 /* see form.h */
 int
 wk_model_form_save(struct wk_model_form *mf)
@@ -1202,9 +1226,9 @@ wk_model_form_save(struct wk_model_form *mf)
 		wk_q_init(&q, mf->form.arena, mf->model);
 		wk_q_filter(&q, f->name, wk_orm_field_value(mf->model, f,
 		    mf->obj));
-		if (!mf->is_new)
-			wk_q_exclude(&q, "id", wk_val_int(wk_model_id(mf->model,
-			    mf->obj)));
+		if (!mf->is_new)  /* "id", or a text key (pk.h) */
+			wk_q_exclude(&q, mf->model->fields[0].name,
+			    wk_orm_pk_value(mf->model, mf->obj));
 		if ((st = wk_q_exists(&q, &yes)) != WK_DB_OK)
 			return st;
 		if (yes) {
@@ -1213,12 +1237,21 @@ wk_model_form_save(struct wk_model_form *mf)
 			bad = 1;
 		}
 	}
+	if ((st = unique_together_errors(mf, &bad)) != WK_DB_OK)
+		return st;
 	if (bad)
 		return WK_DB_INVALID;
 	st = mf->is_new ? wk_orm_create(mf->model, mf->obj) :
 	    wk_orm_save(mf->model, mf->obj);
 	if (st != WK_DB_CONSTRAINT)
 		return st;
+	if (mf->model->unique_together != NULL) {
+		/* A race on a unique-together index: the other row is
+		 * committed now, so asking again finds it. */
+		int again = 0;
+		if (unique_together_errors(mf, &again) == WK_DB_OK && again)
+			return WK_DB_INVALID;
+	}
 	detail = wk_db_last_error();
 	if (strstr(detail, "FOREIGN KEY") != NULL)
 		return fk_gone(mf, st);

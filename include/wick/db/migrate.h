@@ -42,6 +42,7 @@
  *   diffmodels      what changed in the models since the database was last
  *                   migrated and no pending step covers (new field
  *                   without ADD_COLUMN, new model without CREATE_TABLE,
+ *                   new unique_together list without a unique ADD_INDEX,
  *                   removed or changed field): Django's
  *                   `makemigrations --check`; exit status 1 if any.
  */

@@ -90,6 +90,11 @@ enum wk_field_kind {
  * of a <select> of every target row (Django's raw_id_fields): for big
  * target tables.  See form.h, WK_FF_MODEL. */
 #define WK_RAW_ID   0x40u
+/* A TEXT field holding a UUID: 36 characters, lowercase canonical form
+ * ("0f8fad5b-d9cb-469f-a165-70867728950e"), checked by validation; as
+ * the primary key (WK_MODEL_DEFINE_UUID_PK) a v4 UUID from the OS's
+ * randomness is made on create when it is NULL or "". */
+#define WK_UUID     0x80u
 
 enum wk_on_delete {
 	WK_CASCADE,   /* delete the rows that point at a deleted row */
@@ -148,7 +153,17 @@ struct wk_model {
 	 */
 	const char *(*str)(const void *obj, wk_arena *a);
 	const char *str_field;
+	/* Django's Meta.unique_together: a NULL-terminated list of field
+	 * lists ("author,slug"), each unique as a whole (a unique index made
+	 * by migrate, checked by wk_orm_validate_unique); NULL = none.  Set
+	 * with WK_UNIQUE_TOGETHER in WK_MODEL_DEFINE. */
+	const char *const *unique_together;
 };
+
+/* WK_UNIQUE_TOGETHER("author,slug", "author,title") - the value of
+ * .unique_together: comma-separated field names, no spaces. */
+#define WK_UNIQUE_TOGETHER(...) \
+	((const char *const[]){ __VA_ARGS__, NULL })
 
 /* ---- declaring models ---------------------------------------------------------- */
 
@@ -215,6 +230,66 @@ struct wk_model {
 		__VA_ARGS__ \
 	};
 
+/*
+ * A text or UUID primary key instead of `long long id` (Django's
+ * primary_key=True on a CharField or UUIDField).  The key is the first
+ * member, a `const char *` named PK, and the column "PK" TEXT NOT NULL
+ * PRIMARY KEY:
+ *
+ *   #define SHOP_COUNTRY(F, M) F(M, name, TEXT, .max_length = 100)
+ *   WK_MODEL_STRUCT_PK(shop_country, SHOP_COUNTRY, code)
+ *   WK_MODEL_DEFINE_TEXT_PK(shop_country, SHOP_COUNTRY, code, 2,
+ *       .verbose_name = "country")
+ *
+ *   #define SHOP_ORDER(F, M) F(M, total, REAL)
+ *   WK_MODEL_STRUCT_PK(shop_order, SHOP_ORDER, uuid)
+ *   WK_MODEL_DEFINE_UUID_PK(shop_order, SHOP_ORDER, uuid)
+ *
+ * A text key is set by the program (required, at most MAXLEN characters;
+ * 0 = no limit); a UUID key is made by wk_orm_create when NULL or "" (or
+ * set by the program, then validated).  Queries name the key by its name
+ * or "pk" where orm.h accepts "pk"; rows are fetched, saved and deleted
+ * with wk_orm_get_pk / wk_orm_save / wk_orm_delete_pk (pk.h).  Foreign
+ * keys to such a model are not supported: wk_model_check refuses them.
+ */
+#define WK_MODEL_STRUCT_PK(M, FIELDS, PK) \
+	struct M { \
+		const char *PK; \
+		FIELDS(WK__MEMBER, M) \
+		uint64_t wk_nulls; \
+	}; \
+	enum { M##__##PK, FIELDS(WK__ENUM, M) M##__nfields }; \
+	_Static_assert(M##__nfields <= 63, #M ": more than 63 fields"); \
+	extern const struct wk_model M##_model;
+
+#define WK__MODEL_DEFINE_PK(M, FIELDS, PK, FLAGS, MAXLEN, ...) \
+	static const struct wk_field M##__fields[] = { \
+		{ .name = #PK, .kind = WK_FIELD_TEXT, \
+		  .offset = offsetof(struct M, PK), .flags = WK_PK | (FLAGS), \
+		  .max_length = (MAXLEN) }, \
+		FIELDS(WK__META, M) \
+	}; \
+	const struct wk_model M##_model = { \
+		.name = #M, \
+		.size = sizeof(struct M), \
+		.nulls_offset = offsetof(struct M, wk_nulls), \
+		.fields = M##__fields, \
+		.nfields = sizeof(M##__fields) / sizeof(M##__fields[0]), \
+		__VA_ARGS__ \
+	};
+
+/* Define M_model with a TEXT key PK of at most MAXLEN characters. */
+#define WK_MODEL_DEFINE_TEXT_PK(M, FIELDS, PK, MAXLEN, ...) \
+	WK__MODEL_DEFINE_PK(M, FIELDS, PK, 0, MAXLEN, __VA_ARGS__)
+
+/* Define M_model with a UUID key PK (made on create when empty). */
+#define WK_MODEL_DEFINE_UUID_PK(M, FIELDS, PK, ...) \
+	WK__MODEL_DEFINE_PK(M, FIELDS, PK, WK_UUID, 36, __VA_ARGS__)
+
+/* 1 if m's primary key is text (WK_MODEL_DEFINE_TEXT_PK / _UUID_PK), 0
+ * for the usual `long long id`. */
+#define wk_model_text_pk(m) ((m)->fields[0].kind == WK_FIELD_TEXT)
+
 /* The bit of field n of model M in wk_nulls. */
 #define WK_FIELD_BIT(M, n) ((uint64_t)1 << M##__##n)
 #define wk_is_null(obj, M, n) (((obj)->wk_nulls & WK_FIELD_BIT(M, n)) != 0)
@@ -249,8 +324,19 @@ int wk_model_init(const struct wk_model *m, void *obj);
 int wk_model_is_null(const struct wk_model *m, const struct wk_field *f,
     const void *obj);
 
-/* wk_model_id - the primary key of obj. */
+/* wk_model_id - the primary key of obj (an integer key; 0 for a model
+ * with a text key: use wk_model_pk_text). */
 long long wk_model_id(const struct wk_model *m, const void *obj);
+
+/* wk_model_pk_text - the text key of obj (NULL when unset, or when m has
+ * an integer key). */
+const char *wk_model_pk_text(const struct wk_model *m, const void *obj);
+
+/*
+ * wk_model_is_uuid - 1 if s (n bytes) is a UUID in canonical lowercase
+ * form: 8-4-4-4-12 hex digits.
+ */
+int wk_model_is_uuid(const char *s, size_t n);
 
 /*
  * wk_model_validate - check obj against the metadata before writing: NOT
@@ -258,7 +344,9 @@ long long wk_model_id(const struct wk_model *m, const void *obj);
  * unless WK_BLANK, choices, DATE/DATETIME in ISO 8601 form, BOOL 0/1.
  * Each problem is added to errors (if not NULL) as (field name, message),
  * arena strings.  Returns the number of problems (0 = valid), -1 on
- * allocation failure.  The id field is not checked.
+ * allocation failure.  An integer id is not checked; a text key is
+ * (required, max_length, UUID form) except a UUID key left NULL or "",
+ * which create fills in.
  */
 int wk_model_validate(const struct wk_model *m, const void *obj,
     wk_arena *a, struct wk_kvlist *errors);
@@ -274,7 +362,8 @@ const char *wk_model_validate_field(const struct wk_model *m,
 /*
  * wk_model_check - sanity of a declaration (used by `APP check` and
  * migrate): identifiers made of [a-z0-9_], FK targets set, SET_NULL only
- * on WK_NULL fields, defaults that parse.  Writes problems into out, one
+ * on WK_NULL fields, defaults that parse, unique_together lists naming
+ * fields of the model.  Writes problems into out, one
  * per line; returns their number.
  */
 int wk_model_check(const struct wk_model *m, char *out, size_t outlen);

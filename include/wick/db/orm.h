@@ -228,7 +228,8 @@ int wk_orm_create(const struct wk_model *m, void *obj);
  * WK_DB_NOT_FOUND if no such row. */
 int wk_orm_save(const struct wk_model *m, const void *obj);
 
-/* wk_orm_get - the row with primary key id into *row (arena a). */
+/* wk_orm_get - the row with primary key id into *row (arena a).  For a
+ * model with a text or UUID key use wk_orm_get_pk (pk.h). */
 int wk_orm_get(wk_arena *a, const struct wk_model *m, long long id,
     void **row);
 

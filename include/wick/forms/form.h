@@ -288,7 +288,9 @@ int wk_model_form_is_valid(struct wk_model_form *mf);
  * <Label> already exists." and WK_DB_INVALID is returned (also when the
  * database reports the violation, e.g. after a race); so does a foreign
  * key whose row went away after cleaning (the choice error of
- * WK_FF_MODEL, when the database refuses the link).  Otherwise
+ * WK_FF_MODEL, when the database refuses the link).  A clash on the
+ * model's unique_together (model.h) is the form-wide error "<Model> with
+ * this <A> and <B> already exists." (unique.h), likewise.  Otherwise
  * WK_DB_OK (mf->obj's id is set) or the database error.
  */
 int wk_model_form_save(struct wk_model_form *mf);
