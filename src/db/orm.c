@@ -504,6 +504,52 @@ q_validate(const struct wk_model *m, const void *obj)
 }
 
 /*
+ * The SQL of a whole-object write into b: the INSERT of fields[first..]
+ * (first = 1 when the database makes the `id`, 0 when the key is the
+ * program's, pk.h), or the UPDATE of fields[1..] found by fields[0].
+ * Parameters are numbered from 1 in that order.
+ */
+static void
+q_write_sql(wk_buf *b, const struct wk_model *m, int update, size_t first)
+{
+	size_t i;
+	int k = 0;
+
+	if (update) {
+		wk_buf_puts(b, "UPDATE ");
+		wk__q_ident(b, m->name);
+		wk_buf_puts(b, " SET ");
+		for (i = 1; i < m->nfields; i++) {
+			if (i > 1)
+				wk_buf_puts(b, ", ");
+			wk__q_ident(b, m->fields[i].name);
+			wk_buf_puts(b, " = ");
+			wk__q_param(b, ++k);
+		}
+		wk_buf_puts(b, " WHERE ");
+		wk__q_ident(b, m->fields[0].name);
+		wk_buf_puts(b, " = ");
+		wk__q_param(b, ++k);
+		return;
+	}
+	wk_buf_puts(b, "INSERT INTO ");
+	wk__q_ident(b, m->name);
+	wk_buf_puts(b, " (");
+	for (i = first; i < m->nfields; i++) {
+		if (i > first)
+			wk_buf_puts(b, ", ");
+		wk__q_ident(b, m->fields[i].name);
+	}
+	wk_buf_puts(b, ") VALUES (");
+	for (i = first; i < m->nfields; i++) {
+		if (i > first)
+			wk_buf_puts(b, ", ");
+		wk__q_param(b, ++k);
+	}
+	wk_buf_putc(b, ')');
+}
+
+/*
  * INSERT (update = 0) or UPDATE ... WHERE id (update = 1) of every field.
  * The SQL depends only on the model: built in a stack buffer each time is
  * cheap, and the statement cache does the rest.
@@ -523,37 +569,7 @@ q_write_object(const struct wk_model *m, const void *obj, int update,
 		return s;
 	wk_arena_init(&a);
 	wk_buf_init(&b, &a);
-	if (update) {
-		wk_buf_puts(&b, "UPDATE ");
-		wk__q_ident(&b, m->name);
-		wk_buf_puts(&b, " SET ");
-		for (i = 1; i < m->nfields; i++) {
-			if (i > 1)
-				wk_buf_puts(&b, ", ");
-			wk__q_ident(&b, m->fields[i].name);
-			wk_buf_puts(&b, " = ");
-			wk__q_param(&b, (int)i);
-		}
-		wk_buf_puts(&b, " WHERE \"id\" = ");
-		wk__q_param(&b, (int)m->nfields);
-	} else {
-		wk_buf_puts(&b, "INSERT INTO ");
-		wk__q_ident(&b, m->name);
-		wk_buf_puts(&b, " (");
-		for (i = 1; i < m->nfields; i++) {
-			if (i > 1)
-				wk_buf_puts(&b, ", ");
-			wk__q_ident(&b, m->fields[i].name);
-		}
-		wk_buf_puts(&b, ") VALUES (");
-		for (i = 1; i < m->nfields; i++)
-		{
-			if (i > 1)
-				wk_buf_puts(&b, ", ");
-			wk__q_param(&b, (int)i);
-		}
-		wk_buf_putc(&b, ')');
-	}
+	q_write_sql(&b, m, update, 1);
 	if (b.failed || b.len >= sizeof(sqlbuf)) {
 		wk_arena_free(&a);
 		return wk__db_fail_msg(WK_DB_NOMEM, "SQL for %s too long",
@@ -611,38 +627,7 @@ q_write_text_key(const struct wk_model *m, const void *obj, int update)
 	}
 	wk_arena_init(&a);
 	wk_buf_init(&b, &a);
-	if (update) {
-		wk_buf_puts(&b, "UPDATE ");
-		wk__q_ident(&b, m->name);
-		wk_buf_puts(&b, " SET ");
-		for (i = 1; i < m->nfields; i++) {
-			if (i > 1)
-				wk_buf_puts(&b, ", ");
-			wk__q_ident(&b, m->fields[i].name);
-			wk_buf_puts(&b, " = ");
-			wk__q_param(&b, (int)i);
-		}
-		wk_buf_puts(&b, " WHERE ");
-		wk__q_ident(&b, pk->name);
-		wk_buf_puts(&b, " = ");
-		wk__q_param(&b, (int)m->nfields);
-	} else {
-		wk_buf_puts(&b, "INSERT INTO ");
-		wk__q_ident(&b, m->name);
-		wk_buf_puts(&b, " (");
-		for (i = 0; i < m->nfields; i++) {
-			if (i > 0)
-				wk_buf_puts(&b, ", ");
-			wk__q_ident(&b, m->fields[i].name);
-		}
-		wk_buf_puts(&b, ") VALUES (");
-		for (i = 0; i < m->nfields; i++) {
-			if (i > 0)
-				wk_buf_puts(&b, ", ");
-			wk__q_param(&b, (int)i + 1);
-		}
-		wk_buf_putc(&b, ')');
-	}
+	q_write_sql(&b, m, update, 0);
 	if (b.failed) {
 		wk_arena_free(&a);
 		return wk__db_fail_msg(WK_DB_NOMEM, "SQL for %s: out of memory",
