@@ -577,11 +577,14 @@ WK__DB_OPEN_CHECK(mig_open_check)
 /* ---- diff --------------------------------------------------------------------------- */
 
 /*
- * Does a pending (not yet applied) step cover this change?  kind is
- * CREATE_TABLE (field NULL) or ADD_COLUMN (field set).
+ * Does a pending (not yet applied) step hold an operation on m that
+ * match(op, arg) accepts?  *covered says; the status is WK_DB_OK or the
+ * error reading the applied steps.
  */
 static int
-mig_pending_covers(const struct wk_model *m, const char *field, int *covered)
+mig_pending(const struct wk_model *m,
+    int (*match)(const struct wk_mig_op *op, const char *arg),
+    const char *arg, int *covered)
 {
 	size_t i, k, o;
 	int ap;
@@ -591,20 +594,14 @@ mig_pending_covers(const struct wk_model *m, const char *field, int *covered)
 		const struct wk_schema *sc = mig_schemas[i];
 		for (k = 0; k < sc->nsteps; k++) {
 			const struct wk_migration *st = &sc->steps[k];
-			int match = 0;
-			for (o = 0; o < st->nops; o++) {
+			int found = 0;
+			for (o = 0; o < st->nops && !found; o++) {
 				const struct wk_mig_op *op = &st->ops[o];
-				if (op->model == NULL || strcmp(op->model->name,
-				    m->name) != 0)
-					continue;
-				if (op->kind == WK_MIG_CREATE_TABLE)
-					match = 1;
-				if (field != NULL &&
-				    op->kind == WK_MIG_ADD_COLUMN &&
-				    strcmp(op->fields, field) == 0)
-					match = 1;
+				found = op->model != NULL &&
+				    strcmp(op->model->name, m->name) == 0 &&
+				    match(op, arg);
 			}
-			if (!match)
+			if (!found)
 				continue;
 			ap = mig_diff_no_table ? 0 : mig_applied(sc->app,
 			    st->name);
@@ -617,6 +614,22 @@ mig_pending_covers(const struct wk_model *m, const char *field, int *covered)
 		}
 	}
 	return WK_DB_OK;
+}
+
+/* The model's CREATE_TABLE, or (field set) the ADD_COLUMN of field. */
+static int
+mig_op_makes_column(const struct wk_mig_op *op, const char *field)
+{
+	return op->kind == WK_MIG_CREATE_TABLE ||
+	    (field != NULL && op->kind == WK_MIG_ADD_COLUMN &&
+	    strcmp(op->fields, field) == 0);
+}
+
+/* Does a pending step make this table (field NULL) or column? */
+static int
+mig_pending_covers(const struct wk_model *m, const char *field, int *covered)
+{
+	return mig_pending(m, mig_op_makes_column, field, covered);
 }
 
 /* Column facts from the database: type and notnull, or *found = 0. */
@@ -713,44 +726,20 @@ mig_unique_name(const struct wk_model *m, const char *fields, char *out,
 	return k < 0 || (size_t)k >= outlen - n ? -1 : 0;
 }
 
-/* Does a pending step create the unique index on fields of m (its
- * CREATE_TABLE, or an ADD_INDEX of the same list, unique)? */
+/* The model's CREATE_TABLE, or a unique ADD_INDEX of this field list. */
+static int
+mig_op_makes_unique(const struct wk_mig_op *op, const char *fields)
+{
+	return op->kind == WK_MIG_CREATE_TABLE ||
+	    (op->kind == WK_MIG_ADD_INDEX && op->unique &&
+	    op->fields != NULL && strcmp(op->fields, fields) == 0);
+}
+
+/* Does a pending step create the unique index on fields of m? */
 static int
 mig_pending_index(const struct wk_model *m, const char *fields, int *covered)
 {
-	size_t i, k, o;
-	int ap;
-
-	*covered = 0;
-	for (i = 0; i < mig_nschemas; i++) {
-		const struct wk_schema *sc = mig_schemas[i];
-		for (k = 0; k < sc->nsteps; k++) {
-			const struct wk_migration *st = &sc->steps[k];
-			int match = 0;
-			for (o = 0; o < st->nops; o++) {
-				const struct wk_mig_op *op = &st->ops[o];
-				if (op->model == NULL || strcmp(op->model->name,
-				    m->name) != 0)
-					continue;
-				if (op->kind == WK_MIG_CREATE_TABLE ||
-				    (op->kind == WK_MIG_ADD_INDEX &&
-				    op->unique && op->fields != NULL &&
-				    strcmp(op->fields, fields) == 0))
-					match = 1;
-			}
-			if (!match)
-				continue;
-			ap = mig_diff_no_table ? 0 : mig_applied(sc->app,
-			    st->name);
-			if (ap < 0)
-				return -ap;
-			if (ap == 0) {
-				*covered = 1;
-				return WK_DB_OK;
-			}
-		}
-	}
-	return WK_DB_OK;
+	return mig_pending(m, mig_op_makes_unique, fields, covered);
 }
 
 /* unique_together lists of m whose index the database lacks. */
