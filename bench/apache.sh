@@ -123,9 +123,11 @@ password="bench-password-$$"
 	exit 1
 }
 # Post 1 with five comments, so the detail page has a list to show.
+# (sqlite3 waits up to 10 s for a lock a CGI still running holds.)
 app_sql() {
-	if [ -n "$RUN_USER" ]; then runuser -u "$RUN_USER" -- sqlite3 "$db" "$1"
-	else sqlite3 "$db" "$1"; fi
+	if [ -n "$RUN_USER" ]; then
+		runuser -u "$RUN_USER" -- sqlite3 -cmd ".timeout 10000" "$db" "$1"
+	else sqlite3 -cmd ".timeout 10000" "$db" "$1"; fi
 }
 app_sql "UPDATE blog_post SET published = 1 WHERE id = 1;
 INSERT INTO blog_comment (post, name, body, created) VALUES
@@ -291,7 +293,19 @@ url() {
 		esac
 	fi
 }
-posts() { app_sql "SELECT count(*) FROM blog_post"; }
+# The post count once the requests wrk left in flight have ended: two
+# reads 0.2 s apart that agree (at most 10 s of waiting).
+posts() {
+	local a b i=0
+	b=$(app_sql "SELECT count(*) FROM blog_post") || return 1
+	while [ $i -lt 50 ]; do
+		sleep 0.2
+		a=$(app_sql "SELECT count(*) FROM blog_post") || return 1
+		[ "$a" = "$b" ] && break
+		b=$a i=$((i + 1))
+	done
+	echo "$b"
+}
 
 # ---- the same answers? ---------------------------------------------------------------------
 declare -A size sizes
