@@ -211,6 +211,21 @@ test_blob_dates(void **state)
 	/* Bad dates are refused before SQL. */
 	x.born = "1999-13-01";
 	assert_int_equal(wk_orm_create(&t_author_model, &x), WK_DB_INVALID);
+	/* Days the calendar lacks, and anything after the date. */
+	{
+		static const char *const bad[] = { "2024-02-30", "2023-02-29",
+		    "1900-02-29", "2024-04-31", "0000-01-01", "2024-02-03x",
+		    "2024-02-03T00:00:00Z", "2024-1-05" };
+		size_t i;
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			x.born = bad[i];
+			assert_int_equal(wk_orm_create(&t_author_model, &x),
+			    WK_DB_INVALID);
+		}
+	}
+	x.born = "2000-02-29";  /* a leap year: divisible by 400 */
+	x.seen = NULL;
+	assert_int_equal(wk_orm_create(&t_author_model, &x), WK_DB_OK);
 	x.born = "1999-12-31";
 	x.seen = "2024-02-29 25:00:00";
 	assert_int_equal(wk_orm_create(&t_author_model, &x), WK_DB_INVALID);

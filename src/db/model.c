@@ -264,18 +264,33 @@ model_digits(const char *s, int n)
 	return 1;
 }
 
-/* "YYYY-MM-DD" with a plausible month and day. */
+/* "YYYY-MM-DD" naming a day of the Gregorian calendar. */
 static int
 model_is_date(const char *s)
 {
-	int mo, d;
+	static const unsigned char mdays[12] = { 31, 29, 31, 30, 31, 30, 31,
+	    31, 30, 31, 30, 31 };
+	int y, mo, d;
 
 	if (!model_digits(s, 4) || s[4] != '-' || !model_digits(s + 5, 2) ||
 	    s[7] != '-' || !model_digits(s + 8, 2))
 		return 0;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	    (s[3] - '0');
 	mo = (s[5] - '0') * 10 + (s[6] - '0');
 	d = (s[8] - '0') * 10 + (s[9] - '0');
-	return mo >= 1 && mo <= 12 && d >= 1 && d <= 31;
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
+		return 0;
+	/* February 29th only in leap years (the Gregorian rule). */
+	return !(mo == 2 && d == 29 &&
+	    (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0)));
+}
+
+/* A DATE value: the date and nothing after it. */
+static int
+model_is_date_only(const char *s)
+{
+	return model_is_date(s) && s[10] == '\0';
 }
 
 /* "YYYY-MM-DDTHH:MM:SS[.ffffff]Z" (UTC). */
@@ -324,7 +339,8 @@ wk_model_validate_field(const struct wk_model *m, const struct wk_field *f,
 			return "Enter valid UTF-8 text.";
 		if (n == 0 && !(f->flags & WK_BLANK))
 			return "This field is required.";
-		if (f->kind == WK_FIELD_DATE && n > 0 && !model_is_date(s))
+		if (f->kind == WK_FIELD_DATE && n > 0 &&
+		    !model_is_date_only(s))
 			return "Enter a valid date (YYYY-MM-DD).";
 		if (f->kind == WK_FIELD_DATETIME && n > 0 &&
 		    !model_is_datetime(s))
