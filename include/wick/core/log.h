@@ -10,6 +10,7 @@
 #define WICK_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 struct wk_request;
 
