@@ -13,9 +13,12 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "wick/core/log.h"
+#include "wick/core/settings.h"
 #include "wick/db/db.h"
 #include "wick/db/fixtures.h"
 #include "wick/db/migrate.h"
@@ -362,6 +365,130 @@ test_all_fixtures_or_none(void **state)
 	assert_int_equal(count(&ft_country_model), 0);
 }
 
+static const struct wk_command *const ft_cmds[] = { wk_fixture_commands,
+    NULL };
+static const struct wk_app ft_app = { .name = "ft", .commands = ft_cmds };
+
+/* Run the command argv[1] on the database at dbpath; its stdout and
+ * stderr (together) in *output (free it). */
+static int
+run_cmd(const char *dbpath, int argc, char **argv, char **output)
+{
+	const struct wk_command *c;
+	struct wk_settings s;
+	int rc, out1, out2;
+	FILE *tmp;
+	size_t n;
+
+	wk_settings_defaults(&s);
+	s.database = dbpath;
+	for (c = wk_fixture_commands; c->name != NULL; c++)
+		if (strcmp(c->name, argv[1]) == 0)
+			break;
+	assert_non_null(c->name);
+	fflush(stdout);
+	fflush(stderr);
+	tmp = tmpfile();
+	assert_non_null(tmp);
+	out1 = dup(1);
+	out2 = dup(2);
+	dup2(fileno(tmp), 1);
+	dup2(fileno(tmp), 2);
+	rc = c->run(&ft_app, &s, argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(out1, 1);
+	dup2(out2, 2);
+	close(out1);
+	close(out2);
+	rewind(tmp);
+	*output = calloc(1, 16384);
+	assert_non_null(*output);
+	n = fread(*output, 1, 16383, tmp);
+	(*output)[n] = '\0';
+	fclose(tmp);
+	return rc;
+}
+
+static void
+test_commands(void **state)
+{
+	char dir[] = "/tmp/wick-fixtures.XXXXXX", db[64], good[64], bad[64];
+	char *out;
+	FILE *f;
+	char *load_good[] = { (char *)(uintptr_t)"app",
+	    (char *)(uintptr_t)"loaddata", good, NULL };
+	char *load_both[] = { (char *)(uintptr_t)"app",
+	    (char *)(uintptr_t)"loaddata", good, bad, NULL };
+	char *load_none[] = { (char *)(uintptr_t)"app",
+	    (char *)(uintptr_t)"loaddata", NULL };
+	char *load_missing[] = { (char *)(uintptr_t)"app",
+	    (char *)(uintptr_t)"loaddata", (char *)(uintptr_t)"/nonexistent/x",
+	    NULL };
+	char *dump_w[] = { (char *)(uintptr_t)"app",
+	    (char *)(uintptr_t)"dumpdata", (char *)(uintptr_t)"ft.writer",
+	    NULL };
+	char *dump_bad[] = { (char *)(uintptr_t)"app",
+	    (char *)(uintptr_t)"dumpdata", (char *)(uintptr_t)"nope", NULL };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, sizeof(db), "%s/ft.sqlite3", dir);
+	snprintf(good, sizeof(good), "%s/good.json", dir);
+	snprintf(bad, sizeof(bad), "%s/bad.json", dir);
+	f = fopen(good, "w");
+	assert_non_null(f);
+	fputs("[" W1 "{\"model\": \"ft.writer\", \"pk\": 2, \"fields\": "
+	    "{\"name\": \"b\"}}]", f);
+	fclose(f);
+	f = fopen(bad, "w");
+	assert_non_null(f);
+	fputs("[{\"model\": \"ft.writer\", \"pk\": 5, \"fields\": "
+	    "{\"name\": \"c\", \"age\": 3}}]", f);
+	fclose(f);
+	/* no database yet: refused, and not created */
+	assert_int_equal(run_cmd(db, 3, load_good, &out), 1);
+	assert_non_null(strstr(out, "does not exist"));
+	free(out);
+	assert_int_equal(access(db, F_OK), -1);
+	wk_db_close();
+	assert_int_equal(wk_db_set_path(db), 0);
+	wk_db_allow_create(1);
+	assert_int_equal(wk_migrate_run(NULL), WK_DB_OK);
+	wk_db_allow_create(0);
+	wk_db_close();
+	assert_int_equal(run_cmd(db, 4, load_both, &out), 1);
+	assert_non_null(strstr(out, "bad.json: object 1 (ft.writer): unknown "
+	    "field 'age'"));
+	assert_non_null(strstr(out, "nothing was installed"));
+	free(out);
+	assert_int_equal(run_cmd(db, 3, dump_w, &out), 0);
+	assert_string_equal(out, "[\n]\n");         /* good.json undone too */
+	free(out);
+	assert_int_equal(run_cmd(db, 3, load_good, &out), 0);
+	assert_string_equal(out, "Installed 2 object(s) from 1 fixture(s)\n");
+	free(out);
+	assert_int_equal(run_cmd(db, 3, dump_w, &out), 0);
+	assert_string_equal(out, "[\n"
+	    "{\"model\":\"ft.writer\",\"pk\":1,\"fields\":{\"name\":\"a\","
+	    "\"country\":null}},\n"
+	    "{\"model\":\"ft.writer\",\"pk\":2,\"fields\":{\"name\":\"b\","
+	    "\"country\":null}}\n]\n");
+	free(out);
+	assert_int_equal(run_cmd(db, 3, dump_bad, &out), 1);
+	assert_non_null(strstr(out, "unknown app or model 'nope'"));
+	free(out);
+	assert_int_equal(run_cmd(db, 2, load_none, &out), 2);
+	free(out);
+	assert_int_equal(run_cmd(db, 3, load_missing, &out), 1);
+	assert_non_null(strstr(out, "/nonexistent/x"));
+	free(out);
+	unlink(good);
+	unlink(bad);
+	unlink(db);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -374,6 +501,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_all_fixtures_or_none, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_commands, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
