@@ -128,7 +128,7 @@ BEARSSL_CFLAGS = -W -Wall -O2 -fstack-protector-strong
 RUN_PKGS  = gcc make musl-tools dpkg-dev tcl xz-utils file unicode-data
 TEST_PKGS = $(RUN_PKGS) libcmocka-dev libsqlite3-dev libbearssl-dev \
             apache2 curl clang libclang-rt-14-dev valgrind sqlite3 \
-            python3 python3-django strace pkg-config
+            python3 python3-django strace pkg-config mandoc groff-base
 # `make bench` also drives Apache with wrk (bench/apache.sh).
 BENCH_PKGS = wrk
 
@@ -148,6 +148,7 @@ DB_SRCS = src/db/db.c src/db/model.c src/db/query.c src/db/orm.c \
 	src/db/values.c src/db/expr.c src/db/bulk.c src/db/unique.c \
 	src/db/uuid.c src/db/pk.c
 DB_SRCS += src/db/model_str.c
+DB_SRCS += src/db/fixtures.c src/db/shell.c
 TEMPLATE_SRCS = src/template/parse.c $(TEMPLATE_FILTER_SRCS) \
 	src/template/eval.c src/template/render.c src/template/tags.c \
 	src/template/lorem.c src/template/load.c src/template/page.c \
@@ -218,7 +219,7 @@ ASAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
 
 .PHONY: all run test unit check e2e fuzz fuzz-short django django-build \
-        bench clean \
+        bench clean man \
         packages-run packages-test distclean install uninstall FORCE
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -244,7 +245,7 @@ run: packages-run
 
 test: packages-test
 	@$(MAKE) --no-print-directory all unit-build check-build fuzz-build \
-		django-build
+		django-build man
 	@tools/run-tests
 
 unit-build: $(GLIBC_TESTS) $(ORM_DIFF)
@@ -381,6 +382,33 @@ uninstall:
 	@for m in $(MAN_PAGES); do \
 		sec=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$sec/$${m##*/}; \
 	done
+
+# ---- man pages ---------------------------------------------------------------
+# One page per public header, wick_NAME(3) for include/wick/*/NAME.h,
+# written by tools/gen-man from the header's own comments (the header is
+# where an API is documented; the page only lays it out), and the
+# hand-written pages of man/: wick(1), the command, and wick-app(1), an
+# app binary's commands.  `make man` builds them into build/man/;
+# tools/check-man (the `man` suite) lints them and checks that every
+# function a header declares is on its page.
+MAN_HEADERS = $(sort $(wildcard include/wick/*/*.h))
+MAN3_PAGES  = $(foreach h,$(MAN_HEADERS),build/man/wick_$(basename $(notdir $(h))).3)
+MAN1_PAGES  = $(patsubst man/%,build/man/%,$(sort $(wildcard man/*.1)))
+MAN_PAGES   = $(MAN1_PAGES) $(MAN3_PAGES)
+
+man: $(MAN_PAGES)
+
+define MAN3_RULE
+build/man/wick_$(basename $(notdir $(1))).3: $(1) tools/gen-man
+	@mkdir -p $$(@D)
+	tools/gen-man --version $(WICK_VERSION) -o $$@ $(1)
+endef
+$(foreach h,$(MAN_HEADERS),$(eval $(call MAN3_RULE,$(h))))
+
+build/man/%.1: man/%.1
+	@mkdir -p $(@D)
+	sed -e 's|@VERSION@|$(WICK_VERSION)|g' $< > $@.tmp
+	mv $@.tmp $@
 
 # ---- Unicode tables ----------------------------------------------------------
 # src/core/unicode.c (the case and slugify filters) includes tables that
@@ -616,7 +644,7 @@ build/bench/pbkdf2_bench: bench/pbkdf2_bench.c src/core/crypto.c src/core/random
 
 clean:
 	rm -rf build/glibc build/asan build/musl build/fuzz build/e2e build/bench \
-		build/gen build/tools $(APPS)
+		build/gen build/tools build/man $(APPS)
 
 distclean: clean
 	rm -rf build

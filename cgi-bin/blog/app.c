@@ -12,7 +12,9 @@
 #include "wick/auth/auth.h"
 #include "wick/auth/csrf.h"
 #include "wick/http/middleware.h"
+#include "wick/db/fixtures.h"
 #include "wick/db/migrate.h"
+#include "wick/db/shell.h"
 #include "wick/http/request.h"
 #include "wick/http/router.h"
 #include "wick/auth/session.h"
@@ -61,6 +63,8 @@ static const struct wk_command *const blog_commands[] = {
 	blog_api_commands,
 	wk_session_commands,
 	wk_auth_commands,
+	wk_shell_commands,
+	wk_fixture_commands,
 	NULL
 };
 

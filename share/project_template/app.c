@@ -9,7 +9,9 @@
 #include "wick/auth/auth.h"
 #include "wick/auth/csrf.h"
 #include "wick/auth/session.h"
+#include "wick/db/fixtures.h"
 #include "wick/db/migrate.h"
+#include "wick/db/shell.h"
 #include "wick/db/orm.h"
 #include "wick/http/app.h"
 #include "wick/http/middleware.h"
@@ -50,6 +52,8 @@ static const struct wk_command *const @PROJECT@_commands[] = {
 	wk_db_commands,
 	wk_session_commands,
 	wk_auth_commands,
+	wk_shell_commands,
+	wk_fixture_commands,
 	NULL
 };
 

@@ -107,6 +107,14 @@ wk_schema_reset(void)
 	mig_nschemas = 0;
 }
 
+/* see migrate.h */
+const struct wk_schema *
+wk_schema_at(size_t i)
+{
+	mig_collect();
+	return i < mig_nschemas ? mig_schemas[i] : NULL;
+}
+
 /* A fingerprint of every step name, stored in PRAGMA user_version. */
 static int32_t
 mig_fingerprint(void)

@@ -114,6 +114,7 @@ struct wk_map {
 
 /* ---- making values (nothing is copied) ------------------------------------ */
 
+/* wk_val_null - null (Python's None). */
 static inline struct wk_value
 wk_val_null(void)
 {
@@ -124,6 +125,7 @@ wk_val_null(void)
 	return v;
 }
 
+/* wk_val_bool - True when b is not 0, else False. */
 static inline struct wk_value
 wk_val_bool(int b)
 {
@@ -134,6 +136,7 @@ wk_val_bool(int b)
 	return v;
 }
 
+/* wk_val_int - the integer i. */
 static inline struct wk_value
 wk_val_int(long long i)
 {
@@ -144,6 +147,7 @@ wk_val_int(long long i)
 	return v;
 }
 
+/* wk_val_real - the real number r. */
 static inline struct wk_value
 wk_val_real(double r)
 {
@@ -191,6 +195,7 @@ wk_val_safe(const char *s)
 	return s != NULL ? wk_val_safen(s, strlen(s)) : wk_val_null();
 }
 
+/* wk_val_list - the list l (not copied); NULL gives null. */
 static inline struct wk_value
 wk_val_list(struct wk_list *l)
 {
@@ -203,6 +208,7 @@ wk_val_list(struct wk_list *l)
 	return v;
 }
 
+/* wk_val_map - the map m (not copied); NULL gives null. */
 static inline struct wk_value
 wk_val_map(struct wk_map *m)
 {

@@ -126,6 +126,14 @@ int wk_schema_register(const struct wk_schema *s);
 void wk_schema_reset(void);
 
 /*
+ * wk_schema_at - the i-th registered schema (from 0) in the order migrate
+ * applies them, or NULL past the last one (dumpdata walks them):
+ *
+ *   for (i = 0; (sc = wk_schema_at(i)) != NULL; i++) ...
+ */
+const struct wk_schema *wk_schema_at(size_t i);
+
+/*
  * wk_migrate_run - apply every pending step of every schema in order to
  * the configured database (which must be open or openable; the migrate
  * command allows creating it first).  Progress lines go to out (may be

@@ -225,9 +225,20 @@ const char *wk_form_label(struct wk_form *f, const struct wk_form_field *fd);
 
 /* ---- HTML (every value escaped; append to out; 0 or -1) ------------------------ */
 
+/*
+ * wk_form_render_label, wk_form_render_widget, wk_form_render_errors -
+ * the pieces of field name, as Django's {{ field.label_tag }}, {{ field }}
+ * and {{ field.errors }}: `<label for="id_NAME">Label:</label>` (nothing
+ * for a hidden field); the <input>, <textarea> or <select> with the
+ * submitted or initial value; the field's errors as
+ * `<ul class="errorlist">` (nothing when it has none; name NULL: the
+ * form-wide errors, class "errorlist nonfield").  -1 for a name the
+ * form does not declare, or when out fails.
+ */
 int wk_form_render_label(struct wk_form *f, const char *name, wk_buf *out);
 int wk_form_render_widget(struct wk_form *f, const char *name, wk_buf *out);
 int wk_form_render_errors(struct wk_form *f, const char *name, wk_buf *out);
+
 /* wk_form_render_p - every field as <p>label widget help errors</p>,
  * after the form-wide errors. */
 int wk_form_render_p(struct wk_form *f, wk_buf *out);
