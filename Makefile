@@ -142,7 +142,8 @@ HTTP_SRCS = src/http/request.c src/http/response.c src/http/router.c \
 	src/http/security.c src/http/app.c src/http/multipart.c src/http/io.c \
 	src/http/slot.c src/http/static.c
 FRONT_SRCS = src/front/cgi.c src/front/commands.c src/front/devserver.c \
-	src/front/testclient.c
+	src/front/testclient.c src/front/testclient_db.c \
+	src/front/testclient_auth.c
 DB_SRCS = src/db/db.c src/db/model.c src/db/query.c src/db/orm.c \
 	src/db/aggregate.c src/db/orm_value.c src/db/raw.c src/db/migrate.c \
 	src/db/values.c src/db/expr.c src/db/bulk.c src/db/unique.c \
@@ -164,6 +165,7 @@ AUTH_SRCS = src/auth/password.c src/auth/csrf.c src/auth/session.c \
 	src/auth/messages.c \
 	src/auth/auth.c src/auth/user.c src/auth/throttle.c src/auth/perm.c \
 	src/auth/views.c src/auth/commands.c
+AUTH_SRCS += src/auth/perm_rows.c src/auth/perm_commands.c
 FORMS_SRCS = src/forms/validate.c src/forms/form.c
 FORMS_SRCS += src/forms/model_choice.c
 VIEWS_SRCS = src/views/paginator.c src/views/generic.c src/views/edit.c

@@ -8,7 +8,8 @@
  * rose, a password change ending other sessions, permissions through
  * users and groups, the view guards, and createsuperuser.  The demo's own
  * pages that need a login are tested in cgi-bin/blog/tests/test_accounts.c.
- * Each test gets its own SQLite file; PBKDF2 runs 1000 iterations.
+ * Each test gets its own SQLite file (wk_test_client_fresh_db); PBKDF2
+ * runs 1000 iterations.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -38,7 +39,6 @@
 
 #define PW "correct horse battery"
 
-static char tmpdir[64];
 static struct wk_test_client client;
 static wk_arena arena;
 static long long alice_id;
@@ -48,39 +48,28 @@ static int
 setup(void **state)
 {
 	struct wk_settings s;
-	char path[128];
 
 	(void)state;
 	if (getenv("TEST_LOG") == NULL)
 		wk_log_set_fd(-1);
 	wk_arena_init(&arena);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/wick-auth-XXXXXX");
-	assert_non_null(mkdtemp(tmpdir));
-	snprintf(path, sizeof(path), "%s/t.sqlite3", tmpdir);
-	snprintf(dbpath, sizeof(dbpath), "%s", path);
-	assert_int_equal(wk_db_set_path(path), 0);
-	wk_db_allow_create(1);
-	assert_int_equal(wk_migrate_run(NULL), WK_DB_OK);
-	wk_db_allow_create(0);
-	assert_int_equal(wk_auth_create_user(&arena, "alice", "a@example.com",
-	    PW, 1000, 0, &alice_id), WK_DB_OK);
 	wk_settings_defaults(&s);
 	s.password_iterations = 1000;
 	assert_int_equal(wk_test_client_init(&client, &fixture_app, &s), 0);
+	/* a file: the commands reopen it from the settings */
+	assert_int_equal(wk_test_client_fresh_db(&client, WK_TEST_DB_FILE), 0);
+	snprintf(dbpath, sizeof(dbpath), "%s", client.db_path);
+	assert_int_equal(wk_auth_create_user(&arena, "alice", "a@example.com",
+	    PW, 1000, 0, &alice_id), WK_DB_OK);
 	return 0;
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[160];
-
 	(void)state;
-	wk_test_client_free(&client);
-	wk_db_close();
+	wk_test_client_free(&client);   /* and the database, and its folder */
 	wk_arena_free(&arena);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	assert_int_equal(system(cmd), 0);
 	return 0;
 }
 
@@ -562,7 +551,8 @@ static const struct wk_app guard_app = {
 	.name = "guard", .routes = guard_routes, .middleware = guard_chain,
 };
 
-/* A stored session logged in as user id with password hash enc. */
+/* A stored session claiming user id with password hash enc: how a forged
+ * session looks (a real login is wk_test_force_login). */
 static void
 plant_login(struct wk_test_client *c, long long id, const char *enc)
 {
@@ -602,7 +592,7 @@ test_view_guards(void **state)
 	wk_test_response_free(&r);
 
 	assert_int_equal(wk_auth_get_user(&arena, "alice", &u), WK_DB_OK);
-	plant_login(&c, u->id, u->password);
+	assert_int_equal(wk_test_force_login_id(&c, u->id), 0);
 	assert_int_equal(wk_test_get(&c, "/members/", &r), 0);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(r.body, "secret");
@@ -674,14 +664,13 @@ test_createsuperuser_and_changepassword(void **state)
 	    a6[] = "--password-stdin", b1[] = "changepassword";
 	char *argv1[] = { a0, a1, a2, a3, a4, a5, a6, NULL };
 	char *argv2[] = { a0, b1, a3, a6, NULL };
-	char path[128];
+	const char *path = dbpath;
 	struct wick_user *u;
 	int saved_out = dup(1), saved_err = dup(2);
 	int devnull = open("/dev/null", O_WRONLY);
 
 	(void)state;
 	/* The commands reconfigure the database from settings. */
-	snprintf(path, sizeof(path), "%s/t.sqlite3", tmpdir);
 	assert_true(saved_out >= 0 && saved_err >= 0 && devnull >= 0);
 	assert_int_equal(dup2(devnull, 1), 1);
 	assert_int_equal(dup2(devnull, 2), 2);

@@ -8,8 +8,8 @@
  * create and update (GET shows, a valid POST saves and redirects, an
  * invalid one is 200 with its errors and saves nothing, no CSRF token is
  * 403); delete (GET only asks, POST deletes); OPTIONS and 405; views
- * configured wrongly (500).  Each test gets its own SQLite file with
- * seven notes, Alpha .. Golf, ranked 1 .. 7.
+ * configured wrongly (500).  Each test gets its own in-memory database
+ * (wk_test_client_fresh_db) with seven notes, Alpha .. Golf, ranked 1 .. 7.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,8 +23,6 @@
 #include <unistd.h>
 
 #include "wick/core/log.h"
-#include "wick/db/db.h"
-#include "wick/db/migrate.h"
 #include "wick/db/orm.h"
 #include "wick/front/testclient.h"
 #include "wick/http/router.h"
@@ -32,7 +30,6 @@
 #include "wick/views/generic.h"
 #include "fixture/fixture.h"
 
-static char tmpdir[64];
 static struct wk_test_client client;
 static wk_arena arena;
 
@@ -49,20 +46,16 @@ site_processor(struct wk_request *req, struct wk_map *ctx)
 static int
 setup(void **state)
 {
-	char path[128];
 	size_t i;
 
 	(void)state;
 	if (getenv("TEST_LOG") == NULL)
 		wk_log_set_fd(-1);
 	wk_arena_init(&arena);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/wick-generic-XXXXXX");
-	assert_non_null(mkdtemp(tmpdir));
-	snprintf(path, sizeof(path), "%s/t.sqlite3", tmpdir);
-	assert_int_equal(wk_db_set_path(path), 0);
-	wk_db_allow_create(1);
-	assert_int_equal(wk_migrate_run(NULL), WK_DB_OK);
-	wk_db_allow_create(0);
+	assert_int_equal(wk_test_client_init(&client, &fixture_notes_app,
+	    NULL), 0);
+	assert_int_equal(wk_test_client_fresh_db(&client, WK_TEST_DB_MEMORY),
+	    0);
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		struct fixture_note n;
 		char *slug;
@@ -76,22 +69,15 @@ setup(void **state)
 		assert_int_equal(wk_orm_create(&fixture_note_model, &n),
 		    WK_DB_OK);
 	}
-	assert_int_equal(wk_test_client_init(&client, &fixture_notes_app,
-	    NULL), 0);
 	return 0;
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[160];
-
 	(void)state;
-	wk_test_client_free(&client);
-	wk_db_close();
+	wk_test_client_free(&client);   /* and the database */
 	wk_arena_free(&arena);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	assert_int_equal(system(cmd), 0);
 	return 0;
 }
 

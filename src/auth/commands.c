@@ -1,5 +1,6 @@
 /*
- * commands.c - createsuperuser and changepassword (see auth.h).
+ * commands.c - createsuperuser and changepassword (see auth.h); the
+ * table lists the group and grant commands of perm_commands.c too.
  *
  * Passwords are read without echo from the terminal, or one line from
  * stdin with --password-stdin (scripts); they are wiped from the stack
@@ -236,5 +237,19 @@ const struct wk_command wk_auth_commands[] = {
 	    "echo, or one line on stdin)", cmd_createsuperuser },
 	{ "changepassword", "changepassword USER [--password-stdin]",
 	    "set a user's password", cmd_changepassword },
+	/* groups and grants: perm_commands.c */
+	{ "creategroup", "creategroup NAME", "create a group of users",
+	    auth_cmd_creategroup },
+	{ "addtogroup", "addtogroup USER GROUP", "put a user in a group",
+	    auth_cmd_addtogroup },
+	{ "removefromgroup", "removefromgroup USER GROUP",
+	    "take a user out of a group", auth_cmd_removefromgroup },
+	{ "grant", "grant USER|--group GROUP PERM...", "give permissions "
+	    "(MODEL.CODENAME, e.g. blog_post.add) to a user or a group",
+	    auth_cmd_grant },
+	{ "revoke", "revoke USER|--group GROUP PERM...",
+	    "take permissions back", auth_cmd_revoke },
+	{ "permissions", "permissions [USER | --group GROUP]", "list every "
+	    "permission, or what a user or group has", auth_cmd_permissions },
 	WK_COMMANDS_END
 };

@@ -3,8 +3,10 @@
  *
  * The auth component is one public header (auth.h) over several files:
  * user.c (tables, users), auth.c (middleware, login, logout), throttle.c
- * (password check with throttling), perm.c (permissions), views.c (login
- * views and checks), commands.c (createsuperuser, changepassword); and
+ * (password check with throttling), perm.c (groups, grants, checks),
+ * perm_rows.c (the permission rows, made after every migrate), views.c
+ * (login views and checks), commands.c (createsuperuser,
+ * changepassword), perm_commands.c (groups and grants); and
  * the sessions: session.c (object, middleware), session_db.c and
  * session_cookie.c (the two stores), messages.c (flash messages).
  */
@@ -13,6 +15,7 @@
 
 #include <stddef.h>
 
+#include "wick/core/arena.h"
 #include "wick/core/crypto.h"
 
 struct wk_request;
@@ -37,6 +40,47 @@ int auth_username_ok(const char *u);
  * WK_DB_INVALID (too long, bad arguments) or WK_DB_ERROR.
  */
 int auth_make_hash(char *enc, size_t encsz, const char *password, long iter);
+
+/* ---- permissions: perm_rows.c ------------------------------------------------ */
+
+struct wk_raw;
+struct wk_schema;
+
+/*
+ * Split "model.codename" (both [a-z0-9_]+) into *model (a's copy) and
+ * *code (inside perm).  0, or -1 for a malformed name or no memory.
+ */
+int auth_perm_split(wk_arena *a, const char *perm, const char **model,
+    const char **code);
+
+/*
+ * The first column of the first row of r (started with status st) as an
+ * id into *id; closes r.  WK_DB_OK, WK_DB_NOT_FOUND (no row), or st's
+ * error.
+ */
+int auth_raw_id(struct wk_raw *r, int st, long long *id);
+
+/* The auth schema's post_migrate hook (migrate.h): the four rows of
+ * every model of app. */
+int auth_perm_rows(wk_arena *a, const struct wk_schema *app);
+
+/* ---- commands: perm_commands.c (listed in wk_auth_commands) ------------- */
+
+struct wk_app;
+struct wk_settings;
+
+int auth_cmd_creategroup(const struct wk_app *app,
+    const struct wk_settings *s, int argc, char **argv);
+int auth_cmd_addtogroup(const struct wk_app *app,
+    const struct wk_settings *s, int argc, char **argv);
+int auth_cmd_removefromgroup(const struct wk_app *app,
+    const struct wk_settings *s, int argc, char **argv);
+int auth_cmd_grant(const struct wk_app *app, const struct wk_settings *s,
+    int argc, char **argv);
+int auth_cmd_revoke(const struct wk_app *app, const struct wk_settings *s,
+    int argc, char **argv);
+int auth_cmd_permissions(const struct wk_app *app,
+    const struct wk_settings *s, int argc, char **argv);
 
 /* settings.session_age of req, or two weeks: the life of a session. */
 long auth_session_age(const struct wk_request *req);

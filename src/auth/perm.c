@@ -2,8 +2,9 @@
  * perm.c - groups, permissions and grants (see auth.h).
  *
  * A permission is "model.codename"; a user has it when superuser, or
- * granted it directly or through a group.  Apps create the default ones
- * for their models with wk_auth_model_perms at migrate time.
+ * granted it directly or through a group.  The rows themselves are made
+ * by perm_rows.c (every model's four at migrate time); this file finds
+ * them, and keeps groups, memberships and grants.
  */
 #include <ctype.h>
 #include <string.h>
@@ -21,25 +22,6 @@ static const struct wk_model *const perm_tables
 
 /* ---- permissions ------------------------------------------------------------------------ */
 
-/* Split "model.codename"; both parts [a-z0-9_]+. */
-static int
-perm_split(wk_arena *a, const char *perm, const char **model,
-    const char **code)
-{
-	const char *dot, *p;
-
-	if (perm == NULL || (dot = strrchr(perm, '.')) == NULL ||
-	    dot == perm || dot[1] == '\0')
-		return -1;
-	for (p = perm; *p; p++)
-		if (p != dot && !((*p >= 'a' && *p <= 'z') || (*p >= '0' &&
-		    *p <= '9') || *p == '_'))
-			return -1;
-	*model = wk_arena_strndup(a, perm, (size_t)(dot - perm));
-	*code = dot + 1;
-	return *model != NULL ? 0 : -1;
-}
-
 /* see auth.h */
 int
 wk_auth_has_perm(wk_arena *a, const struct wick_user *u, const char *perm)
@@ -53,7 +35,7 @@ wk_auth_has_perm(wk_arena *a, const struct wick_user *u, const char *perm)
 		return 0;
 	if (u->is_superuser)
 		return 1;
-	if (perm_split(a, perm, &model, &code) != 0)
+	if (auth_perm_split(a, perm, &model, &code) != 0)
 		return 0;
 	args[0] = wk_val_str(model);
 	args[1] = wk_val_str(code);
@@ -76,68 +58,6 @@ wk_auth_has_perm(wk_arena *a, const struct wick_user *u, const char *perm)
 	return found;
 }
 
-/* The first column of the one-row result of a raw query, as an id. */
-static int
-raw_id(struct wk_raw *r, int st, long long *id)
-{
-	*id = 0;
-	while ((st == WK_DB_OK || st == WK_DB_ROW) &&
-	    (st = wk_raw_next(r)) == WK_DB_ROW)
-		*id = wk_raw_col(r, 0).u.i;
-	wk_raw_close(r);
-	if (st != WK_DB_DONE && st != WK_DB_OK)
-		return st;
-	return *id > 0 ? WK_DB_OK : WK_DB_NOT_FOUND;
-}
-
-/* see auth.h */
-int
-wk_auth_perm_ensure(wk_arena *a, const char *perm, const char *name,
-    long long *id)
-{
-	struct wk_value args[3];
-	const char *model, *code;
-	struct wk_raw r;
-	int st;
-
-	if (perm_split(a, perm, &model, &code) != 0)
-		return WK_DB_INVALID;
-	args[0] = wk_val_str(model);
-	args[1] = wk_val_str(code);
-	args[2] = wk_val_str(name != NULL ? name : "");
-	st = wk_raw_exec(a, "INSERT OR IGNORE INTO wick_permission (model, "
-	    "codename, name) VALUES (?, ?, ?)", args, 3, NULL);
-	if (st != WK_DB_OK)
-		return st;
-	st = wk_raw(&r, a, "SELECT id FROM wick_permission WHERE model = ? "
-	    "AND codename = ?", args, 2);
-	return raw_id(&r, st, id);
-}
-
-/* see auth.h */
-int
-wk_auth_model_perms(wk_arena *a, const struct wk_model *m)
-{
-	static const char *const actions[] = { "view", "add", "change",
-	    "delete" };
-	const char *vn = m->verbose_name != NULL ? m->verbose_name : m->name;
-	long long id;
-	size_t i;
-	int st;
-
-	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
-		const char *perm = wk_arena_printf(a, "%s.%s", m->name,
-		    actions[i]);
-		const char *name = wk_arena_printf(a, "Can %s %s", actions[i],
-		    vn);
-		if (perm == NULL || name == NULL)
-			return WK_DB_NOMEM;
-		if ((st = wk_auth_perm_ensure(a, perm, name, &id)) != WK_DB_OK)
-			return st;
-	}
-	return WK_DB_OK;
-}
-
 /* see auth.h */
 int
 wk_auth_group_ensure(wk_arena *a, const char *name, long long *id)
@@ -153,7 +73,7 @@ wk_auth_group_ensure(wk_arena *a, const char *name, long long *id)
 		return st;
 	st = wk_raw(&r, a, "SELECT id FROM wick_group WHERE name = ?", args,
 	    1);
-	return raw_id(&r, st, id);
+	return auth_raw_id(&r, st, id);
 }
 
 /* see auth.h */
@@ -188,4 +108,76 @@ wk_auth_grant(wk_arena *a, long long user_id, long long group_id,
 	    "permission) SELECT ?1, ?2, ?3 WHERE NOT EXISTS (SELECT 1 FROM "
 	    "wick_grant WHERE \"user\" IS ?1 AND \"group\" IS ?2 AND "
 	    "permission = ?3)", args, 3, NULL);
+}
+
+/* see auth.h */
+int
+wk_auth_perm_get(wk_arena *a, const char *perm, long long *id)
+{
+	struct wk_value args[2];
+	const char *model, *code;
+	struct wk_raw r;
+	int st;
+
+	*id = 0;
+	if (auth_perm_split(a, perm, &model, &code) != 0)
+		return WK_DB_INVALID;
+	args[0] = wk_val_str(model);
+	args[1] = wk_val_str(code);
+	st = wk_raw(&r, a, "SELECT id FROM wick_permission WHERE model = ? "
+	    "AND codename = ?", args, 2);
+	return auth_raw_id(&r, st, id);
+}
+
+/* see auth.h */
+int
+wk_auth_group_get(wk_arena *a, const char *name, long long *id)
+{
+	struct wk_value args[1];
+	struct wk_raw r;
+	int st;
+
+	*id = 0;
+	args[0] = wk_val_str(name != NULL ? name : "");
+	st = wk_raw(&r, a, "SELECT id FROM wick_group WHERE name = ?", args,
+	    1);
+	return auth_raw_id(&r, st, id);
+}
+
+/* see auth.h */
+int
+wk_auth_group_remove(wk_arena *a, long long user_id, long long group_id,
+    long long *n)
+{
+	struct wk_value args[2];
+
+	args[0] = wk_val_int(user_id);
+	args[1] = wk_val_int(group_id);
+	return wk_raw_exec(a, "DELETE FROM wick_user_groups WHERE \"user\" = "
+	    "? AND \"group\" = ?", args, 2, n);
+}
+
+/* see auth.h */
+int
+wk_auth_revoke(wk_arena *a, long long user_id, long long group_id,
+    const char *perm, long long *n)
+{
+	struct wk_value args[3];
+	long long pid;
+	int st;
+
+	if (n != NULL)
+		*n = 0;
+	if ((user_id > 0) == (group_id > 0))
+		return WK_DB_INVALID;
+	st = wk_auth_perm_get(a, perm, &pid);
+	if (st == WK_DB_NOT_FOUND)
+		return WK_DB_OK;     /* no such permission: nothing granted */
+	if (st != WK_DB_OK)
+		return st;
+	args[0] = user_id > 0 ? wk_val_int(user_id) : wk_val_null();
+	args[1] = group_id > 0 ? wk_val_int(group_id) : wk_val_null();
+	args[2] = wk_val_int(pid);
+	return wk_raw_exec(a, "DELETE FROM wick_grant WHERE \"user\" IS ?1 "
+	    "AND \"group\" IS ?2 AND permission = ?3", args, 3, n);
 }

@@ -60,6 +60,7 @@ static const struct wk_schema auth_schema = {
 	.models = auth_models,
 	.steps = auth_steps,
 	.nsteps = sizeof(auth_steps) / sizeof(auth_steps[0]),
+	.post_migrate = auth_perm_rows,     /* perm_rows.c */
 };
 WK_SCHEMA_REGISTER(auth_schema)
 

@@ -470,6 +470,47 @@ fail:
 	return s;
 }
 
+/* The post_migrate hooks: each schema's, called for every schema, in one
+ * transaction (they only add rows; the steps are already committed). */
+static int
+mig_post_migrate(void)
+{
+	const struct wk_schema *sc = NULL, *app = NULL;
+	char keep[512];
+	wk_arena a;
+	size_t i, k, n;
+	int s = WK_DB_OK;
+
+	for (i = 0; i < mig_nschemas && mig_schemas[i]->post_migrate == NULL;
+	    i++)
+		;
+	if (i == mig_nschemas)
+		return WK_DB_OK;
+	if ((s = wk_db_begin()) != WK_DB_OK)
+		return s;
+	for (i = 0; i < mig_nschemas && s == WK_DB_OK; i++) {
+		sc = mig_schemas[i];
+		if (sc->post_migrate == NULL)
+			continue;
+		for (k = 0; k < mig_nschemas && s == WK_DB_OK; k++) {
+			app = mig_schemas[k];
+			wk_arena_init(&a);
+			s = sc->post_migrate(&a, app);
+			wk_arena_free(&a);
+		}
+	}
+	if (s == WK_DB_OK)
+		return wk_db_commit();
+	/* The message names the hook; copied first, as the rollback may
+	 * record its own. */
+	n = strnlen(wk_db_last_error(), sizeof(keep) - 1);
+	memcpy(keep, wk_db_last_error(), n);
+	keep[n] = '\0';
+	(void)wk_db_rollback();
+	return wk__db_fail_msg(s, "post_migrate of %s for %s: %s", sc->app,
+	    app->app, keep);
+}
+
 /* see migrate.h */
 int
 wk_migrate_run(FILE *out)
@@ -498,6 +539,12 @@ wk_migrate_run(FILE *out)
 				fprintf(out, "  Applying %s.%s... OK\n",
 				    sc->app, sc->steps[k].name);
 		}
+	}
+	if ((s = mig_post_migrate()) != WK_DB_OK) {
+		if (out != NULL)
+			fprintf(out, "  Post-migrate... FAILED\n    %s\n",
+			    wk_db_last_error());
+		return s;
 	}
 	(void)snprintf(sql, sizeof(sql), "PRAGMA user_version = %ld",
 	    (long)mig_fingerprint());

@@ -11,7 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
+#include "wick/auth/csrf.h"
+#include "wick/core/crypto.h"
+#include "wick/db/db.h"
 #include "wick/http/app.h"
 #include "wick/http/io.h"
 #include "wick/http/request.h"
@@ -41,6 +45,24 @@ wk_test_client_init(struct wk_test_client *c, const struct wk_app *app,
 void
 wk_test_client_free(struct wk_test_client *c)
 {
+	static const char *const suffixes[] = { "", "-wal", "-shm",
+	    "-journal" };
+	char path[sizeof(c->db_path) + 16];
+	size_t i;
+
+	if (c->owns_db)
+		wk_db_close();
+	if (c->db_dir[0] != '\0') {
+		for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+			int n = snprintf(path, sizeof(path), "%s%s",
+			    c->db_path, suffixes[i]);
+			if (n > 0 && (size_t)n < sizeof(path))
+				(void)unlink(path);
+		}
+		(void)rmdir(c->db_dir);  /* stays if the test left files */
+	}
+	c->owns_db = 0;
+	c->db_dir[0] = c->db_path[0] = '\0';
 	wk_arena_free(&c->arena);
 	memset(&c->jar, 0, sizeof(c->jar));
 }
@@ -118,6 +140,55 @@ tc_jar_update(struct wk_test_client *c, const char *sc)
 		wk_kv_remove(&c->jar, name);
 	else
 		wk_kv_set(&c->arena, &c->jar, name, value, strlen(value));
+}
+
+/* Does the test's own request carry header name ("Origin")? */
+static int
+tc_has_header(const struct wk_test_request *rq, const char *name)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; rq->headers != NULL && rq->headers[i] != NULL; i++)
+		if (strncasecmp(rq->headers[i], name, n) == 0 &&
+		    rq->headers[i][n] == ':')
+			return 1;
+	return 0;
+}
+
+/* skip_csrf: what passes the CSRF check, for an unsafe request - the
+ * jar's csrftoken (made when missing), the header, and an Origin. */
+static int
+tc_csrf_pass(struct wk_test_client *c, const struct wk_test_request *rq,
+    wk_arena *ra, char **env, size_t *n)
+{
+	char secret[WK_CSRF_SECRET_LEN + 1];
+	const char *have = wk_kv_get(&c->jar, WK_CSRF_COOKIE_NAME);
+
+	if (have == NULL || strlen(have) != WK_CSRF_SECRET_LEN) {
+		if (wk_crypto_random_chars(secret, WK_CSRF_SECRET_LEN,
+		    WK_ALNUM_CHARS, sizeof(WK_ALNUM_CHARS) - 1) != 0 ||
+		    wk_kv_set(&c->arena, &c->jar, WK_CSRF_COOKIE_NAME, secret,
+		    WK_CSRF_SECRET_LEN) != 0)
+			return -1;
+		have = wk_kv_get(&c->jar, WK_CSRF_COOKIE_NAME);
+	}
+	if (!tc_has_header(rq, WK_CSRF_HEADER_NAME) &&
+	    tc_env(ra, env, n, "HTTP_X_CSRFTOKEN", have) != 0)
+		return -1;
+	if (!tc_has_header(rq, "Origin") && !tc_has_header(rq, "Referer") &&
+	    c->host != NULL && tc_env(ra, env, n, "HTTP_ORIGIN",
+	    wk_arena_printf(ra, "%s://%s", c->https ? "https" : "http",
+	    c->host)) != 0)
+		return -1;
+	return 0;
+}
+
+/* Methods the CSRF check leaves alone (csrf.h). */
+static int
+tc_safe_method(const char *m)
+{
+	return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 ||
+	    strcmp(m, "OPTIONS") == 0 || strcmp(m, "TRACE") == 0;
 }
 
 /* Parse the CGI output in out->raw into status, headers and body. */
@@ -227,6 +298,9 @@ wk_test_request(struct wk_test_client *c, const struct wk_test_request *rq,
 	}
 	if (rq->content_type != NULL &&
 	    tc_env(&ra, env, &n, "CONTENT_TYPE", rq->content_type))
+		goto done;
+	if (c->skip_csrf && !tc_safe_method(method) &&
+	    tc_csrf_pass(c, rq, &ra, env, &n) != 0)
 		goto done;
 	if (c->jar.len > 0) {
 		wk_buf cookie;

@@ -5,8 +5,9 @@
  * the author filled in, a duplicate slug and bad input as field errors),
  * commenting on a post, and CSRF on both forms and on the login.  The
  * library's login, logout and throttling are tested on their own in
- * tests/test_auth.c.  Each test gets its own SQLite file; PBKDF2 runs 1000
- * iterations.
+ * tests/test_auth.c.  Each test gets its own SQLite file
+ * (wk_test_client_fresh_db); a test that needs a visitor logged in gets
+ * one from wk_test_force_login.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,7 +31,6 @@
 
 #define PW "correct horse battery"
 
-static char tmpdir[64];
 static struct wk_test_client client;
 static wk_arena arena;
 static long long alice_id;
@@ -39,38 +39,26 @@ static int
 setup(void **state)
 {
 	struct wk_settings s;
-	char path[128];
 
 	(void)state;
 	if (getenv("TEST_LOG") == NULL)
 		wk_log_set_fd(-1);
 	wk_arena_init(&arena);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/wick-accounts-XXXXXX");
-	assert_non_null(mkdtemp(tmpdir));
-	snprintf(path, sizeof(path), "%s/t.sqlite3", tmpdir);
-	assert_int_equal(wk_db_set_path(path), 0);
-	wk_db_allow_create(1);
-	assert_int_equal(wk_migrate_run(NULL), WK_DB_OK);
-	wk_db_allow_create(0);
-	assert_int_equal(wk_auth_create_user(&arena, "alice", "a@example.com",
-	    PW, 1000, 0, &alice_id), WK_DB_OK);
 	wk_settings_defaults(&s);
 	s.password_iterations = 1000;
 	assert_int_equal(wk_test_client_init(&client, &blog_app, &s), 0);
+	assert_int_equal(wk_test_client_fresh_db(&client, WK_TEST_DB_FILE), 0);
+	assert_int_equal(wk_auth_create_user(&arena, "alice", "a@example.com",
+	    PW, 1000, 0, &alice_id), WK_DB_OK);
 	return 0;
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[160];
-
 	(void)state;
-	wk_test_client_free(&client);
-	wk_db_close();
+	wk_test_client_free(&client);   /* and the database, and its folder */
 	wk_arena_free(&arena);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	assert_int_equal(system(cmd), 0);
 	return 0;
 }
 
@@ -128,20 +116,6 @@ post(const char *path, const char *fields, struct wk_test_response *r)
 	free(body);
 }
 
-static int
-login(const char *user, const char *pw)
-{
-	struct wk_test_response r;
-	char fields[512];
-	int st;
-
-	snprintf(fields, sizeof(fields), "username=%s&password=%s", user, pw);
-	post("/accounts/login/", fields, &r);
-	st = r.status;
-	wk_test_response_free(&r);
-	return st;
-}
-
 /* ---- the pages ---------------------------------------------------------------------- */
 
 static void
@@ -153,7 +127,7 @@ test_new_post_flow(void **state)
 	char path[64];
 
 	(void)state;
-	assert_int_equal(login("alice", "correct+horse+battery"), 302);
+	assert_int_equal(wk_test_force_login(&client, "alice"), 0);
 	post("/posts/new/", "title=Hello+%3Cworld%3E&slug=hello-world&body=Hi",
 	    &r);
 	assert_int_equal(r.status, 302);

@@ -10,7 +10,10 @@
  *                     is_staff, is_superuser, last_login, date_joined
  *   wick_group        name (unique)
  *   wick_permission   model + codename (unique together): "blog_post" +
- *                     "add"; written "blog_post.add" in checks
+ *                     "add"; written "blog_post.add" in checks (Django's
+ *                     "blog.add_post"); after every migrate each model
+ *                     of every schema has view, add, change and delete
+ *                     (below, "permissions")
  *   wick_user_groups  user <-> group
  *   wick_grant        a permission given to a user or to a group
  *   wick_login_failure  failed logins, for throttling
@@ -191,6 +194,21 @@ int wk_auth_safe_next(const char *url);
 /* ---- permissions ------------------------------------------------------------------- */
 
 /*
+ * A permission is "<model's table>.<codename>": "blog_post.add".  The
+ * rows: `APP migrate` makes view, add, change and delete for every model
+ * of every registered schema (Django's default permissions, made by its
+ * post_migrate signal), named "Can add post" after the verbose name;
+ * only the missing ones, so migrating twice adds nothing and a new model
+ * gets its rows at the next migrate.  Auth's bookkeeping tables
+ * (wick_user_groups, wick_grant, wick_login_failure) get none.  Other
+ * codenames ("blog_post.publish") are the app's: wk_auth_perm_ensure in
+ * a WK_RUN_C step makes them.
+ *
+ * The commands (wk_auth_commands): creategroup, addtogroup,
+ * removefromgroup, grant, revoke, permissions (docs/auth.md).
+ */
+
+/*
  * wk_auth_has_perm - 1 if the user may do perm ("blog_post.add"):
  * active superusers may do everything, inactive users nothing, others
  * through a grant to them or to one of their groups.  0 on errors too
@@ -199,22 +217,55 @@ int wk_auth_safe_next(const char *url);
 int wk_auth_has_perm(wk_arena *a, const struct wick_user *u,
     const char *perm);
 
-/* wk_auth_perm_ensure - the id of perm's row, creating it when missing. */
+/*
+ * wk_auth_perm_ensure - the id of perm's row into *id, creating it (with
+ * name, NULL = "") when missing.  WK_DB_OK, WK_DB_INVALID (perm is not
+ * "model.codename" of [a-z0-9_]), or an error.
+ */
 int wk_auth_perm_ensure(wk_arena *a, const char *perm, const char *name,
     long long *id);
 
-/* wk_auth_model_perms - create view/add/change/delete for model m. */
+/*
+ * wk_auth_perm_get - the id of perm's row into *id, never creating it.
+ * WK_DB_OK, WK_DB_NOT_FOUND, WK_DB_INVALID (malformed name), or an error.
+ */
+int wk_auth_perm_get(wk_arena *a, const char *perm, long long *id);
+
+/* wk_auth_model_perms - create view/add/change/delete for model m (what
+ * migrate does for every model; idempotent).  WK_DB_OK or an error. */
 int wk_auth_model_perms(wk_arena *a, const struct wk_model *m);
 
-/* wk_auth_grant - give perm to user id (group_id 0) or to a group. */
+/*
+ * wk_auth_grant - give perm to user id (group_id 0) or to a group (user_id
+ * 0), creating perm's row when missing (wk_auth_perm_ensure); granting
+ * twice is one grant.  WK_DB_OK, WK_DB_INVALID (both or neither id, bad
+ * name), or an error.
+ */
 int wk_auth_grant(wk_arena *a, long long user_id, long long group_id,
     const char *perm);
+
+/*
+ * wk_auth_revoke - take perm back from user id (group_id 0) or a group
+ * (user_id 0).  *n (may be NULL) gets how many grants went (0 when there
+ * was none, or no such permission).  WK_DB_OK, WK_DB_INVALID, or an error.
+ */
+int wk_auth_revoke(wk_arena *a, long long user_id, long long group_id,
+    const char *perm, long long *n);
 
 /* wk_auth_group_ensure - the id of group name, created if missing. */
 int wk_auth_group_ensure(wk_arena *a, const char *name, long long *id);
 
+/* wk_auth_group_get - the id of group name into *id.  WK_DB_OK,
+ * WK_DB_NOT_FOUND, or an error. */
+int wk_auth_group_get(wk_arena *a, const char *name, long long *id);
+
 /* wk_auth_group_add - put user id into group id (idempotent). */
 int wk_auth_group_add(wk_arena *a, long long user_id, long long group_id);
+
+/* wk_auth_group_remove - take user id out of group id; *n (may be NULL)
+ * gets 1, or 0 when the user was not in it.  WK_DB_OK or an error. */
+int wk_auth_group_remove(wk_arena *a, long long user_id, long long group_id,
+    long long *n);
 
 /* ---- protecting views ---------------------------------------------------------------- */
 
@@ -269,7 +320,8 @@ int wk_auth_login_view(struct wk_request *req, struct wk_response *resp,
 int wk_auth_logout_view(struct wk_request *req, struct wk_response *resp,
     const struct wk_auth_pages *p);
 
-/* createsuperuser, changepassword. */
+/* createsuperuser, changepassword, creategroup, addtogroup,
+ * removefromgroup, grant, revoke, permissions. */
 extern const struct wk_command wk_auth_commands[];
 
 #endif /* WICK_AUTH_H */

@@ -8,7 +8,9 @@
  * step not yet recorded in the wick_migrations table, each step in its own
  * BEGIN IMMEDIATE transaction that also records it: a failing step rolls
  * back whole, a step is never half applied, and running migrate twice does
- * nothing the second time.
+ * nothing the second time.  After the steps, each schema's post_migrate
+ * hook (if any) sees every schema: that is how auth makes the
+ * permission rows of every model (auth.h).
  *
  *   static const struct wk_migration blog_steps[] = {
  *       WK_MIGRATION("0001_initial",
@@ -102,6 +104,17 @@ struct wk_schema {
 	const struct wk_model *const *models;   /* NULL-terminated */
 	const struct wk_migration *steps;
 	size_t nsteps;
+	/*
+	 * Optional (Django's post_migrate signal): rows a component keeps
+	 * about every app's models, such as auth's permissions.  When every
+	 * pending step is applied, wk_migrate_run calls it once for each
+	 * registered schema in order (app = that schema, this one's own
+	 * included), all calls of all hooks in one transaction.  It runs on
+	 * every migrate, so it must be idempotent.  Returns WK_DB_OK, or an
+	 * error: the hooks' rows roll back and migrate fails (the steps stay
+	 * applied).  a is freed after each call.  NULL: none.
+	 */
+	int (*post_migrate)(wk_arena *a, const struct wk_schema *app);
 };
 
 /*
@@ -136,9 +149,10 @@ const struct wk_schema *wk_schema_at(size_t i);
 /*
  * wk_migrate_run - apply every pending step of every schema in order to
  * the configured database (which must be open or openable; the migrate
- * command allows creating it first).  Progress lines go to out (may be
- * NULL).  Returns WK_DB_OK, or the error of the failing step (which was
- * rolled back; earlier steps stay applied).
+ * command allows creating it first), then run the schemas' post_migrate
+ * hooks.  Progress lines go to out (may be NULL).  Returns WK_DB_OK, or
+ * the error of the failing step (which was rolled back; earlier steps
+ * stay applied) or hook (its rows rolled back).
  */
 int wk_migrate_run(FILE *out);
 

@@ -1,6 +1,6 @@
 /*
- * test_@APP@.c - the app @APP@'s pages through Wick's test client, on an
- * in-memory database migrated here.
+ * test_@APP@.c - the app @APP@'s pages through Wick's test client, each
+ * test on a new in-memory database, migrated (wk_test_client_fresh_db).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "wick/db/db.h"
-#include "wick/db/migrate.h"
 #include "wick/db/orm.h"
 #include "wick/front/testclient.h"
 #include "@PROJECT@.h"
@@ -19,16 +18,22 @@
 
 static struct wk_test_client client;
 
+/* Once, for the whole group: what main() would do before serving. */
+static int
+setup_group(void **state)
+{
+	(void)state;
+	return @PROJECT@_setup();
+}
+
+/* Before each test: a client on a database of its own. */
 static int
 setup(void **state)
 {
 	(void)state;
-	assert_int_equal(@PROJECT@_setup(), 0);
-	assert_int_equal(wk_db_set_path(":memory:"), 0);
-	wk_db_allow_create(1);
-	assert_int_equal(wk_migrate_run(NULL), WK_DB_OK);
-	wk_db_allow_create(0);
-	return wk_test_client_init(&client, &@PROJECT@_app, NULL);
+	if (wk_test_client_init(&client, &@PROJECT@_app, NULL) != 0)
+		return -1;
+	return wk_test_client_fresh_db(&client, WK_TEST_DB_MEMORY);
 }
 
 static int
@@ -75,10 +80,12 @@ test_index_refuses_post(void **state)
 int
 main(void)
 {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_index_lists_items),
-		cmocka_unit_test(test_index_refuses_post),
+		T(test_index_lists_items),
+		T(test_index_refuses_post),
 	};
+#undef T
 
-	return cmocka_run_group_tests_name("@APP@", tests, setup, teardown);
+	return cmocka_run_group_tests_name("@APP@", tests, setup_group, NULL);
 }

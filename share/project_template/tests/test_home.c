@@ -1,8 +1,9 @@
 /*
  * test_home.c - @PROJECT@'s own pages through the whole pipeline, with
  * Wick's test client: the home page and its notes (escaped), the
- * stylesheet, the log-in page and the 404 page.  The database is an
- * in-memory SQLite, migrated here.
+ * stylesheet, the log-in page, a logged-in visitor (force_login) and the
+ * 404 page.  Each test gets a new in-memory database, migrated
+ * (wk_test_client_fresh_db): no test sees another's rows.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,8 +13,8 @@
 
 #include <string.h>
 
+#include "wick/auth/auth.h"
 #include "wick/db/db.h"
-#include "wick/db/migrate.h"
 #include "wick/db/orm.h"
 #include "wick/front/testclient.h"
 #include "../@PROJECT@.h"
@@ -21,16 +22,22 @@
 
 static struct wk_test_client client;
 
+/* Once, for the whole group: what main() would do before serving. */
+static int
+setup_group(void **state)
+{
+	(void)state;
+	return @PROJECT@_setup();
+}
+
+/* Before each test: a client on a database of its own. */
 static int
 setup(void **state)
 {
 	(void)state;
-	assert_int_equal(@PROJECT@_setup(), 0);
-	assert_int_equal(wk_db_set_path(":memory:"), 0);
-	wk_db_allow_create(1);
-	assert_int_equal(wk_migrate_run(NULL), WK_DB_OK);
-	wk_db_allow_create(0);
-	return wk_test_client_init(&client, &@PROJECT@_app, NULL);
+	if (wk_test_client_init(&client, &@PROJECT@_app, NULL) != 0)
+		return -1;
+	return wk_test_client_fresh_db(&client, WK_TEST_DB_MEMORY);
 }
 
 static int
@@ -102,6 +109,41 @@ test_login_page(void **state)
 	wk_test_response_free(&r);
 }
 
+/* A logged-in visitor gets a log-out button instead of the link; the
+ * notes of an earlier test are not there. */
+static void
+test_logged_in(void **state)
+{
+	struct wk_test_response r;
+	wk_arena a;
+
+	(void)state;
+	wk_arena_init(&a);
+	assert_int_equal(wk_auth_create_user(&a, "ann", "", NULL, 0, 0, NULL),
+	    WK_DB_OK);
+	wk_arena_free(&a);
+	assert_int_equal(wk_test_force_login(&client, "ann"), 0);
+	assert_int_equal(wk_test_get(&client, "/", &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Log out ann"));
+	assert_non_null(strstr(r.body, "No notes yet."));
+	wk_test_response_free(&r);
+	/* Logging out needs a POST with the CSRF token; skip_csrf lets the
+	 * client supply it. */
+	assert_int_equal(wk_test_post(&client, "/accounts/logout/",
+	    "application/x-www-form-urlencoded", "", &r), 0);
+	assert_int_equal(r.status, 403);
+	wk_test_response_free(&r);
+	client.skip_csrf = 1;
+	assert_int_equal(wk_test_post(&client, "/accounts/logout/",
+	    "application/x-www-form-urlencoded", "", &r), 0);
+	assert_int_equal(r.status, 303);
+	wk_test_response_free(&r);
+	assert_int_equal(wk_test_get(&client, "/", &r), 0);
+	assert_non_null(strstr(r.body, "Log in</a>"));
+	wk_test_response_free(&r);
+}
+
 static void
 test_not_found(void **state)
 {
@@ -117,14 +159,17 @@ test_not_found(void **state)
 int
 main(void)
 {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_home_empty),
-		cmocka_unit_test(test_home_lists_notes_escaped),
-		cmocka_unit_test(test_stylesheet),
-		cmocka_unit_test(test_login_page),
-		cmocka_unit_test(test_not_found),
+		T(test_home_empty),
+		T(test_home_lists_notes_escaped),
+		T(test_stylesheet),
+		T(test_login_page),
+		T(test_logged_in),
+		T(test_not_found),
 	};
+#undef T
 
-	return cmocka_run_group_tests_name("@PROJECT@ pages", tests, setup,
-	    teardown);
+	return cmocka_run_group_tests_name("@PROJECT@ pages", tests,
+	    setup_group, NULL);
 }
