@@ -161,16 +161,19 @@ static int
 tc_csrf_pass(struct wk_test_client *c, const struct wk_test_request *rq,
     wk_arena *ra, char **env, size_t *n)
 {
-	char secret[WK_CSRF_SECRET_LEN + 1];
+	char *secret;
 	const char *have = wk_kv_get(&c->jar, WK_CSRF_COOKIE_NAME);
 
 	if (have == NULL || strlen(have) != WK_CSRF_SECRET_LEN) {
-		if (wk_crypto_random_chars(secret, WK_CSRF_SECRET_LEN,
-		    WK_ALNUM_CHARS, sizeof(WK_ALNUM_CHARS) - 1) != 0 ||
+		/* the jar keeps the pointer: the secret lives in c's arena */
+		secret = wk_arena_alloc(&c->arena, WK_CSRF_SECRET_LEN + 1);
+		if (secret == NULL || wk_crypto_random_chars(secret,
+		    WK_CSRF_SECRET_LEN, WK_ALNUM_CHARS,
+		    sizeof(WK_ALNUM_CHARS) - 1) != 0 ||
 		    wk_kv_set(&c->arena, &c->jar, WK_CSRF_COOKIE_NAME, secret,
 		    WK_CSRF_SECRET_LEN) != 0)
 			return -1;
-		have = wk_kv_get(&c->jar, WK_CSRF_COOKIE_NAME);
+		have = secret;
 	}
 	if (!tc_has_header(rq, WK_CSRF_HEADER_NAME) &&
 	    tc_env(ra, env, n, "HTTP_X_CSRFTOKEN", have) != 0)
