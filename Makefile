@@ -150,6 +150,7 @@ DB_SRCS = src/db/db.c src/db/model.c src/db/query.c src/db/orm.c \
 	src/db/uuid.c src/db/pk.c
 DB_SRCS += src/db/model_str.c
 DB_SRCS += src/db/fixtures.c src/db/shell.c
+DB_SRCS += src/db/related.c src/db/relations.c
 TEMPLATE_SRCS = src/template/parse.c $(TEMPLATE_FILTER_SRCS) \
 	src/template/eval.c src/template/render.c src/template/tags.c \
 	src/template/lorem.c src/template/load.c src/template/page.c \

@@ -209,6 +209,79 @@ int wk__q_write_end(int own, int s);
 int wk__q_bind_field(sqlite3_stmt *st, int i, const struct wk_model *m,
     const struct wk_field *f, const void *obj);
 
+/* ---- relations: related.c, for query.c, relations.c and migrate.c ---------- */
+
+/* The longest join-table column name, with its NUL. */
+#define WK__REL_COL 80
+
+/*
+ * A relation followed from model `self` by name: one of self's M2M fields
+ * (m2m set, self is its `from`), an M2M of another model pointing at self
+ * (m2m set, self is its `to`: a reverse name), or a foreign key of another
+ * model pointing at self (fk set: a reverse FK, whose rows are `other`'s
+ * and whose table is other's own).
+ */
+struct wk__rel {
+	const struct wk_m2m *m2m;       /* or NULL */
+	const struct wk_field *fk;      /* reverse FK: other's field, or NULL */
+	const struct wk_model *self;
+	const struct wk_model *other;   /* the rows at the far end */
+	const char *table;              /* join table, or other's (FK) */
+	char self_col[WK__REL_COL];     /* column naming self's id */
+	char other_col[WK__REL_COL];    /* M2M: column naming other's id */
+};
+
+/*
+ * wk__rel_find - the relation called name (len bytes) from m: its own M2M
+ * field, else a reverse name (an M2M's related_name, else the declaring
+ * model's name; then an FK's likewise) among the models in the binary.
+ * 0, or -1 when there is none (or its join table cannot be named).
+ */
+int wk__rel_find(const struct wk_model *m, const char *name, size_t len,
+    struct wk__rel *r);
+
+/* wk__m2m_columns - the join table's column naming d->from's id and the
+ * one naming d->to's id (model.h, struct wk_m2m), n bytes each; 0, or -1
+ * (a .through model without the two foreign keys, or names too long). */
+int wk__m2m_columns(const struct wk_m2m *d, char *from_col, char *to_col,
+    size_t n);
+
+/* wk__m2m_table - the join table of d: its .through model's, or its own. */
+const char *wk__m2m_table(const struct wk_m2m *d);
+
+/*
+ * In query.c: wk__q_filter_rel - AND (in the current group) "there is a
+ * row across r for which rest = v" (rest: "title__icontains", "" for the
+ * other model's key), as a correlated EXISTS, so that several matching
+ * related rows never repeat a row.  Returns q->status.
+ */
+int wk__q_filter_rel(struct wk_query *q, const struct wk__rel *r,
+    const char *rest, struct wk_value v);
+
+/*
+ * An annotation (aggregate.c: wk_q_annotate): a computed column that
+ * lookups, orderings and the select list name like a field.  f comes
+ * first: a struct wk__q_col with join WK__Q_JOIN_ANNOT points at it.
+ * sql is the correlated subquery, with the base-table markers of
+ * conditions (query.c), resolved when the statement is assembled.
+ */
+struct wk__q_annot {
+	struct wk_field f;              /* name = the alias; kind of the value */
+	const struct wk_model *model;   /* the query's model */
+	char *sql;
+	size_t len;
+	struct wk__q_annot *next;
+};
+#define WK__Q_JOIN_ANNOT (-3)
+
+/* In aggregate.c: the SQL name of agg ("count", "sum"...), or NULL. */
+const char *wk__q_agg_name(enum wk_agg agg);
+
+/* The joins bit that says "the WHERE has a subquery naming the outer
+ * table": the statement then qualifies its columns ("t."), as with a
+ * JOIN, but joins nothing (fields use bits 0..62). */
+#define WK__Q_SUBQUERY ((uint64_t)1 << 63)
+
 /*
  * In uuid.c, for models with a UUID key (orm.c and bulk.c call it only
  * when wk_model_text_pk(m)): wk__pk_make - give obj a fresh v4 UUID key

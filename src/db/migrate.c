@@ -271,6 +271,62 @@ mig_field_indexes(wk_buf *b, const struct wk_model *m,
 	return s;
 }
 
+/*
+ * The join table of M2M field d (model.h, struct wk_m2m), if it is ours
+ * to make (no .through):
+ *   CREATE TABLE IF NOT EXISTS "blog_post_tags" ("id" INTEGER PRIMARY
+ *   KEY, "blog_post_id" INTEGER NOT NULL REFERENCES "blog_post" ("id")
+ *   ON DELETE CASCADE, "blog_tag_id" ... , UNIQUE ("blog_post_id",
+ *   "blog_tag_id"));
+ * and an index on the second column (the unique one leads with the
+ * first), for the reverse side's lookups.
+ */
+static int
+mig_m2m_sql(wk_buf *b, const struct wk_m2m *d)
+{
+	char a[WK__REL_COL], c[WK__REL_COL];
+
+	if (d->through != NULL)
+		return WK_DB_OK;
+	if (wk__m2m_columns(d, a, c, sizeof(a)) != 0)
+		return wk__db_fail_msg(WK_DB_INVALID, "%s.%s: cannot name the "
+		    "join table's columns", d->from->name, d->name);
+	wk_buf_puts(b, "CREATE TABLE IF NOT EXISTS ");
+	mig_ident(b, d->table);
+	wk_buf_puts(b, " (\"id\" INTEGER PRIMARY KEY, ");
+	mig_ident(b, a);
+	wk_buf_puts(b, " INTEGER NOT NULL REFERENCES ");
+	mig_ident(b, d->from->name);
+	wk_buf_puts(b, " (\"id\") ON DELETE CASCADE, ");
+	mig_ident(b, c);
+	wk_buf_puts(b, " INTEGER NOT NULL REFERENCES ");
+	mig_ident(b, d->to->name);
+	wk_buf_puts(b, " (\"id\") ON DELETE CASCADE, UNIQUE (");
+	mig_ident(b, a);
+	wk_buf_puts(b, ", ");
+	mig_ident(b, c);
+	wk_buf_puts(b, "));");
+	wk_buf_printf(b, "CREATE INDEX IF NOT EXISTS \"%s__%s\" ON ", d->table,
+	    c);
+	mig_ident(b, d->table);
+	wk_buf_puts(b, " (");
+	mig_ident(b, c);
+	wk_buf_puts(b, ");");
+	return b->failed ? WK_DB_NOMEM : WK_DB_OK;
+}
+
+/* The M2M field of m called name, or NULL. */
+static const struct wk_m2m *
+mig_m2m(const struct wk_model *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < m->nm2m; i++)
+		if (strcmp(m->m2m[i].name, name) == 0)
+			return &m->m2m[i];
+	return NULL;
+}
+
 static int
 mig_create_table_sql(wk_buf *b, const struct wk_model *m)
 {
@@ -293,6 +349,9 @@ mig_create_table_sql(wk_buf *b, const struct wk_model *m)
 	    m->unique_together[i] != NULL; i++)
 		if ((s = mig_index_sql(b, m, m->unique_together[i], 1)) !=
 		    WK_DB_OK)
+			return s;
+	for (i = 0; i < m->nm2m; i++)
+		if ((s = mig_m2m_sql(b, &m->m2m[i])) != WK_DB_OK)
 			return s;
 	return b->failed ? WK_DB_NOMEM : WK_DB_OK;
 }
@@ -368,6 +427,16 @@ mig_run_op(const struct wk_mig_op *op, wk_arena *a)
 		    op->fields, op->unique)) != WK_DB_OK)
 			return op->fields == NULL ? WK_DB_INVALID : s;
 		break;
+	case WK_MIG_ADD_M2M: {
+		const struct wk_m2m *d = mig_m2m(op->model, op->fields);
+		if (d == NULL)
+			return wk__db_fail_msg(WK_DB_INVALID, "add many-to-many: "
+			    "%s has no M2M field '%s'", op->model->name,
+			    op->fields ? op->fields : "");
+		if ((s = mig_m2m_sql(&b, d)) != WK_DB_OK)
+			return s;
+		break;
+	}
 	case WK_MIG_RUN_C:
 		if (op->fn == NULL)
 			return WK_DB_OK;
@@ -671,13 +740,14 @@ mig_pending(const struct wk_model *m,
 	return WK_DB_OK;
 }
 
-/* The model's CREATE_TABLE, or (field set) the ADD_COLUMN of field. */
+/* The model's CREATE_TABLE, or (field set) the ADD_COLUMN or ADD_M2M of
+ * field. */
 static int
 mig_op_makes_column(const struct wk_mig_op *op, const char *field)
 {
 	return op->kind == WK_MIG_CREATE_TABLE ||
-	    (field != NULL && op->kind == WK_MIG_ADD_COLUMN &&
-	    strcmp(op->fields, field) == 0);
+	    (field != NULL && (op->kind == WK_MIG_ADD_COLUMN ||
+	    op->kind == WK_MIG_ADD_M2M) && strcmp(op->fields, field) == 0);
 }
 
 /* Does a pending step make this table (field NULL) or column? */
@@ -833,6 +903,34 @@ mig_diff_unique_together(FILE *out, sqlite3 *h, const struct wk_model *m,
 	return WK_DB_OK;
 }
 
+/* diff: an M2M field whose join table is missing (ours only: a .through
+ * model is a model of the schema, checked as one). */
+static int
+mig_diff_m2m(FILE *out, sqlite3 *h, const struct wk_model *m, int *n)
+{
+	char type[32];
+	size_t i;
+	int s, found, notnull, covered;
+
+	for (i = 0; i < m->nm2m; i++) {
+		const struct wk_m2m *d = &m->m2m[i];
+		if (d->through != NULL)
+			continue;
+		if ((s = mig_column(h, d->table, "id", type, sizeof(type),
+		    &notnull, &found)) != WK_DB_OK)
+			return s;
+		if (found)
+			continue;
+		if ((s = mig_pending_covers(m, d->name, &covered)) != WK_DB_OK)
+			return s;
+		if (!covered)
+			mig_report(out, n, "%s.%s: new many-to-many field; add a "
+			    "step with WK_ADD_M2M(%s_model, \"%s\")", m->name,
+			    d->name, m->name, d->name);
+	}
+	return WK_DB_OK;
+}
+
 /* see migrate.h */
 int
 wk_migrate_diff(FILE *out, int *ndiff)
@@ -898,6 +996,8 @@ wk_migrate_diff(FILE *out, int *ndiff)
 			}
 			if ((s = mig_extra_columns(out, h, m, ndiff)) !=
 			    WK_DB_OK)
+				return s;
+			if ((s = mig_diff_m2m(out, h, m, ndiff)) != WK_DB_OK)
 				return s;
 			if ((s = mig_diff_unique_together(out, h, m, ndiff)) !=
 			    WK_DB_OK)

@@ -448,6 +448,65 @@ model_problem(char *out, size_t outlen, size_t *used, const char *model,
 	*used += (size_t)n < outlen - *used ? (size_t)n : outlen - *used - 1;
 }
 
+/* 1 if model t has an FK field to target (two when want2). */
+static int
+model_has_fks(const struct wk_model *t, const struct wk_model *target,
+    int want2)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 1; i < t->nfields; i++)
+		n += t->fields[i].kind == WK_FIELD_FK && t->fields[i].to ==
+		    target;
+	return n >= (want2 ? 2 : 1);
+}
+
+/* The many-to-many fields of m: a target, names that are identifiers and
+ * no field's, integer keys on both ends, a .through model linking both. */
+static int
+model_check_m2m(const struct wk_model *m, char *out, size_t outlen,
+    size_t *used)
+{
+	size_t i, k;
+	int problems = 0;
+
+	for (i = 0; i < m->nm2m; i++) {
+		const struct wk_m2m *d = &m->m2m[i];
+		const char *why = NULL;
+		if (!model_ident_ok(d->name) || strstr(d->name, "__") != NULL)
+			why = "many-to-many name must be [a-z0-9_] without "
+			    "'__'";
+		else if (wk_model_field(m, d->name) != NULL)
+			why = "many-to-many name is also a field's";
+		else if (d->to == NULL)
+			why = "many-to-many field without .to";
+		else if (wk_model_text_pk(m) || wk_model_text_pk(d->to))
+			why = "many-to-many needs integer primary keys on both "
+			    "models (a text or UUID key is not supported)";
+		else if (d->related_name != NULL &&
+		    (!model_ident_ok(d->related_name) ||
+		    strstr(d->related_name, "__") != NULL))
+			why = "related_name must be [a-z0-9_] without '__'";
+		else if (d->through != NULL && (!model_has_fks(d->through, m,
+		    d->to == m) || !model_has_fks(d->through, d->to,
+		    d->to == m)))
+			why = "a .through model needs a foreign key to each "
+			    "side";
+		else if (d->through == NULL && strlen(d->table) > 63)
+			why = "join table name longer than 63 characters";
+		for (k = 0; why == NULL && k < i; k++)
+			if (strcmp(m->m2m[k].name, d->name) == 0)
+				why = "declared twice";
+		if (why != NULL) {
+			model_problem(out, outlen, used, m->name, d->name ?
+			    d->name : "?", why);
+			problems++;
+		}
+	}
+	return problems;
+}
+
 /* Each unique_together list names one to 16 distinct fields of m. */
 static int
 model_check_unique_together(const struct wk_model *m, char *out,
@@ -575,5 +634,6 @@ wk_model_check(const struct wk_model *m, char *out, size_t outlen)
 		}
 	}
 	problems += model_check_unique_together(m, out, outlen, &used);
+	problems += model_check_m2m(m, out, outlen, &used);
 	return problems;
 }

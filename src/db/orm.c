@@ -209,6 +209,49 @@ q_read(wk_arena *a, const struct wk_model *m, sqlite3_stmt *st, int col0,
 	return WK_DB_OK;
 }
 
+/* The annotations' columns (from col on) onto row obj, as wk_prefetched
+ * entries with a value (wk_q_annotate, relations.h). */
+static int
+q_read_annots(struct wk_query *q, sqlite3_stmt *st, int col, char *obj)
+{
+	const struct wk__q_annot *an;
+	struct wk_prefetched *p, *last = NULL;
+
+	for (an = q->annot; an != NULL; an = an->next, col++) {
+		if ((p = wk_arena_alloc(q->arena, sizeof(*p))) == NULL)
+			return WK_DB_NOMEM;
+		memset(p, 0, sizeof(*p));
+		p->name = an->f.name;
+		switch (sqlite3_column_type(st, col)) {
+		case SQLITE_INTEGER:
+			p->value = wk_val_int(sqlite3_column_int64(st, col));
+			break;
+		case SQLITE_FLOAT:
+			p->value = wk_val_real(sqlite3_column_double(st, col));
+			break;
+		case SQLITE_NULL:
+			p->value = wk_val_null();
+			break;
+		default: {
+			const unsigned char *t = sqlite3_column_text(st, col);
+			char *c = t ? wk_arena_strndup(q->arena, (const char *)t,
+			    (size_t)sqlite3_column_bytes(st, col)) : NULL;
+			if (c == NULL)
+				return WK_DB_NOMEM;
+			p->value = wk_val_str(c);
+			break;
+		}
+		}
+		/* in declaration order, ahead of any prefetched sets */
+		if (last == NULL)
+			memcpy(obj + q->model->prefetch_offset, &p, sizeof(p));
+		else
+			last->next = p;
+		last = p;
+	}
+	return WK_DB_OK;
+}
+
 static int
 q_start(struct wk_query *q)
 {
@@ -276,6 +319,9 @@ wk_q_next(struct wk_query *q, void **row)
 		}
 		col += (int)f->to->nfields;
 	}
+	if (q->annot != NULL && (s = q_read_annots(q, st, col, obj)) !=
+	    WK_DB_OK)
+		goto fail;
 	q->rows++;
 	*row = obj;
 	return WK_DB_ROW;
@@ -323,6 +369,9 @@ wk_q_list(struct wk_query *q, void ***rows, size_t *n)
 	}
 	if (s != WK_DB_DONE)
 		return s;
+	if (q->after_list != NULL && len > 0 &&
+	    (s = q->after_list(q, v, len)) != WK_DB_OK)
+		return q->status = s;
 	*rows = v;
 	*n = len;
 	return WK_DB_OK;

@@ -57,6 +57,40 @@ wk_orm_field_value(const struct wk_model *m, const struct wk_field *f,
 	}
 }
 
+/* {{ post.tags }}: a set fetched by wk_q_prefetch_related (relations.h),
+ * as a list of rows, or {{ post.n_comments }}, an annotation's value;
+ * 1 when there is none of that name. */
+static int
+q_obj_prefetched(const struct q_objref *r, const char *name, size_t len,
+    wk_arena *a, struct wk_value *out)
+{
+	const struct wk_prefetched *p;
+	struct wk_list *l;
+	size_t i;
+
+	if (r->m->prefetch_offset == 0)
+		return 1;
+	memcpy(&p, (const char *)r->obj + r->m->prefetch_offset, sizeof(p));
+	for (; p != NULL; p = p->next)
+		if (strlen(p->name) == len && memcmp(p->name, name, len) == 0)
+			break;
+	if (p == NULL)
+		return 1;
+	if (p->model == NULL) {  /* an annotation: {{ post.n_comments }} */
+		*out = p->value;
+		return 0;
+	}
+	if ((l = wk_list_new(a)) == NULL)
+		return -1;
+	for (i = 0; i < p->n; i++) {
+		struct wk_value v = wk_orm_value(a, p->model, p->rows[i]);
+		if (v.kind == WK_VAL_NULL || wk_list_push(a, l, v) != 0)
+			return -1;
+	}
+	*out = wk_val_list(l);
+	return 0;
+}
+
 static int
 q_obj_get(const void *self, const char *name, size_t len, wk_arena *a,
     struct wk_value *out)
@@ -70,7 +104,7 @@ q_obj_get(const void *self, const char *name, size_t len, wk_arena *a,
 	}
 	f = wk_model_fieldn(r->m, name, len);
 	if (f == NULL)
-		return 1;
+		return q_obj_prefetched(r, name, len, a, out);
 	if (f->kind == WK_FIELD_FK) {
 		const void *rel;
 		memcpy(&rel, (const char *)r->obj + f->rel_offset,

@@ -93,6 +93,10 @@ wk__q_fail(struct wk_query *q, int status, const char *what, const char *name)
  */
 #define Q_BASE '\x01'
 
+/* The join number of a column of the far model of a relation, inside
+ * its EXISTS subquery (alias "r"; see q_rel_condition). */
+#define Q_JOIN_REL (-2)
+
 static void
 q_colsql(const struct wk_query *q, wk_buf *b, const struct wk__q_col *c)
 {
@@ -101,11 +105,20 @@ q_colsql(const struct wk_query *q, wk_buf *b, const struct wk__q_col *c)
 		wk_buf_putc(b, 'j');
 		wk__q_num(b, (size_t)c->join);
 		wk_buf_putc(b, '.');
+	} else if (c->join == Q_JOIN_REL) {
+		wk_buf_puts(b, "r.");
+	} else if (c->join == WK__Q_JOIN_ANNOT) {
+		const struct wk__q_annot *an = (const void *)c->f;
+		wk_buf_append(b, an->sql, an->len);
+		return;
 	} else {
 		wk_buf_putc(b, Q_BASE);
 	}
 	wk__q_ident(b, c->f->name);
 }
+
+static void q_append_sql(const struct wk_query *q, wk_buf *b, const char *p,
+    size_t len);
 
 /* see internal.h */
 void
@@ -116,6 +129,10 @@ wk__q_colsql_final(const struct wk_query *q, wk_buf *b,
 		wk_buf_putc(b, 'j');
 		wk__q_num(b, (size_t)c->join);
 		wk_buf_putc(b, '.');
+	} else if (c->join == WK__Q_JOIN_ANNOT) {
+		const struct wk__q_annot *an = (const void *)c->f;
+		q_append_sql(q, b, an->sql, an->len);
+		return;
 	} else if (q->qualify) {
 		wk_buf_puts(b, "t.");
 	}
@@ -186,6 +203,23 @@ q_bind(struct wk_query *q, struct wk_value v, enum wk_field_kind kind,
 	return (int)q->nbinds;
 }
 
+/* An annotation of q called name (len bytes) into *c; 0 or -1. */
+static int
+q_resolve_annot(const struct wk_query *q, const char *name, size_t len,
+    struct wk__q_col *c)
+{
+	const struct wk__q_annot *an;
+
+	for (an = q->annot; an != NULL; an = an->next)
+		if (an->model == q->model && strlen(an->f.name) == len &&
+		    memcmp(an->f.name, name, len) == 0) {
+			c->join = WK__Q_JOIN_ANNOT;
+			c->f = &an->f;
+			return 0;
+		}
+	return -1;
+}
+
 /* see internal.h */
 int
 wk__q_resolve(struct wk_query *q, const char *name, size_t len,
@@ -204,7 +238,7 @@ wk__q_resolve(struct wk_query *q, const char *name, size_t len,
 	if (sep == NULL) {
 		f = wk_model_fieldn(m, name, len);
 		if (f == NULL)
-			return -1;
+			return q_resolve_annot(q, name, len, c);
 		c->join = -1;
 		c->f = f;
 		return 0;
@@ -437,7 +471,7 @@ q_last_segment(const char *s, size_t len, size_t *seglen)
  */
 static int
 q_parse_lookup(struct wk_query *q, const char *lookup, size_t len,
-    enum q_lookup *lk, enum q_part *pt, struct wk__q_col *c)
+    enum q_lookup *lk, enum q_part *pt, struct wk__q_col *c, int rel_ok)
 {
 	const char *seg;
 	size_t plen = len, n, k;
@@ -471,6 +505,11 @@ q_parse_lookup(struct wk_query *q, const char *lookup, size_t len,
 				if (strcmp(seg, q_refused[k].name) == 0)
 					return wk__q_fail(q, WK_DB_INVALID,
 					    q_refused[k].why, lookup), -1;
+			/* Not a field: perhaps a relation (the caller's). */
+			seg = strstr(lookup, "__");
+			if (rel_ok && wk_model_fieldn(q->model, lookup, seg ?
+			    (size_t)(seg - lookup) : len) == NULL)
+				return -2;
 			return wk__q_fail(q, WK_DB_INVALID, "unknown field or "
 			    "lookup", lookup), -1;
 		}
@@ -507,18 +546,43 @@ q_parse_lookup(struct wk_query *q, const char *lookup, size_t len,
  * isnull and for null values (IS NULL is never NULL) nor for NOT NULL
  * columns, whose SQL stays as it was.
  */
+static int q_rel_condition(struct wk_query *q, const char *lookup,
+    size_t len, size_t seglen, struct wk_value v, int negate);
+static int q_rel_exists(struct wk_query *q, const struct wk__rel *r,
+    const char *rest, struct wk_value v, int negate);
+static int q_cond_body(struct wk_query *q, const char *lookup,
+    enum q_lookup lk, enum q_part pt, const struct wk__q_col *c,
+    struct wk_value v, size_t nitems);
+
+/* exact/iexact None is isnull; `in` ignores None (NULL equals nothing),
+ * and nothing left is false: *lk and *v adjusted, the non-null items of
+ * an `in` list counted. */
+static size_t
+q_null_rules(enum q_lookup *lk, struct wk_value *v)
+{
+	size_t i, nitems = 0;
+
+	if (v->kind == WK_VAL_NULL && (*lk == LK_EXACT || *lk == LK_IEXACT)) {
+		*lk = LK_ISNULL;
+		*v = wk_val_bool(1);
+	}
+	if (*lk == LK_IN && v->kind == WK_VAL_LIST)
+		for (i = 0; i < v->u.list->len; i++)
+			nitems += v->u.list->items[i].kind != WK_VAL_NULL;
+	return nitems;
+}
+
 static int
 q_condition(struct wk_query *q, const char *lookup, struct wk_value v,
     int negate)
 {
-	size_t len, i, nitems;
+	size_t len, nitems, seg;
 	enum q_lookup lk;
 	enum q_part pt;
-	enum wk_field_kind kind;
 	struct wk__q_col c;
-	struct wk_value nv;
 	wk_buf *w = &q->where;
-	int n, n2, guard;
+	const char *sep;
+	int guard;
 
 	if (q->status != WK_DB_OK)
 		return q->status;
@@ -527,20 +591,16 @@ q_condition(struct wk_query *q, const char *lookup, struct wk_value v,
 	len = strnlen(lookup, WK__Q_MAX_NAME + 1);
 	if (len == 0 || len > WK__Q_MAX_NAME)
 		return wk__q_fail(q, WK_DB_INVALID, "bad field name", NULL);
-	if (q_parse_lookup(q, lookup, len, &lk, &pt, &c) != 0)
-		return q->status;
-	kind = pt != PT_NONE ? q_parts[pt].result : c.f->kind;
-
-	/* exact/iexact None is isnull; `in` ignores None (NULL equals
-	 * nothing), and nothing left is false. */
-	if (v.kind == WK_VAL_NULL && (lk == LK_EXACT || lk == LK_IEXACT)) {
-		lk = LK_ISNULL;
-		v = wk_val_bool(1);
+	if ((guard = q_parse_lookup(q, lookup, len, &lk, &pt, &c, 1)) != 0) {
+		/* A first name that is no field may name a relation
+		 * (relations.h): a many-to-many field, or a reverse one. */
+		if (guard != -2)
+			return q->status;
+		sep = strstr(lookup, "__");
+		seg = sep != NULL ? (size_t)(sep - lookup) : len;
+		return q_rel_condition(q, lookup, len, seg, v, negate);
 	}
-	nitems = 0;
-	if (lk == LK_IN && v.kind == WK_VAL_LIST)
-		for (i = 0; i < v.u.list->len; i++)
-			nitems += v.u.list->items[i].kind != WK_VAL_NULL;
+	nitems = q_null_rules(&lk, &v);
 	guard = (negate ^ q->group_neg[q->depth]) && lk != LK_ISNULL &&
 	    !(lk == LK_IN && nitems == 0) && q_nullable(q, &c);
 
@@ -549,6 +609,34 @@ q_condition(struct wk_query *q, const char *lookup, struct wk_value v,
 		wk_buf_puts(w, "NOT (");
 	else if (guard)
 		wk_buf_putc(w, '(');
+	if (q_cond_body(q, lookup, lk, pt, &c, v, nitems) != WK_DB_OK)
+		return q->status;
+	if (guard) {
+		wk_buf_puts(w, " AND ");
+		q_colsql(q, w, &c);
+		wk_buf_puts(w, " IS NOT NULL");
+	}
+	if (negate || guard)
+		wk_buf_putc(w, ')');
+	if (w->failed)
+		return wk__q_fail(q, WK_DB_NOMEM, "out of memory", NULL);
+	return q->status;
+}
+
+/* The SQL of (column c, lookup lk, value v) into q->where. */
+static int
+q_cond_body(struct wk_query *q, const char *lookup, enum q_lookup lk,
+    enum q_part pt, const struct wk__q_col *cp, struct wk_value v,
+    size_t nitems)
+{
+	enum wk_field_kind kind = pt != PT_NONE ? q_parts[pt].result :
+	    cp->f->kind;
+	struct wk__q_col c = *cp;
+	struct wk_value nv;
+	wk_buf *w = &q->where;
+	size_t i;
+	int n, n2;
+
 	switch (lk) {
 	case LK_ISNULL:
 		if (v.kind != WK_VAL_BOOL && v.kind != WK_VAL_INT)
@@ -642,13 +730,130 @@ q_condition(struct wk_query *q, const char *lookup, struct wk_value v,
 		}
 		break;
 	}
-	if (guard) {
-		wk_buf_puts(w, " AND ");
-		q_colsql(q, w, &c);
-		wk_buf_puts(w, " IS NOT NULL");
+	return q->status;
+}
+
+/*
+ * A condition across a relation ("tags__name", "posts__title__icontains",
+ * "comments__author", "tags" alone for the far key): the far model's
+ * field resolved on that model, the condition written inside
+ *
+ *   EXISTS (SELECT 1 FROM "join" AS m JOIN "far" AS r ON r."id" =
+ *       m."far_col" WHERE m."our_col" = t."id" AND <cond on r>)
+ *
+ * (a reverse FK: FROM "far" AS r WHERE r."fk" = t."id" AND ...).  An
+ * EXISTS matches each outer row once however many related rows match:
+ * no DISTINCT needed, and each condition is its own subquery (Django's
+ * rule for separate filter() calls on a multi-valued relation).  Under
+ * an exclude it is NOT EXISTS: no related row matches.  "rel__isnull"
+ * asks whether there is any related row at all.  One step only: a
+ * foreign key followed from the far model is refused.
+ */
+static int
+q_rel_condition(struct wk_query *q, const char *lookup, size_t len,
+    size_t seglen, struct wk_value v, int negate)
+{
+	const struct wk_model *self = q->model;
+	struct wk__rel r;
+	char rest[WK__Q_MAX_NAME + 80];
+	const char *tail = seglen < len ? lookup + seglen + 2 : "";
+	size_t k, pklen;
+
+	if (wk__rel_find(self, lookup, seglen, &r) != 0)
+		return wk__q_fail(q, WK_DB_INVALID, "unknown field or lookup",
+		    lookup);
+	/* "tags", "tags__in": the far model's key. */
+	for (k = 0; k < LK__MAX && strcmp(tail, q_lookups[k].name) != 0; k++)
+		;
+	if (*tail == '\0' || k < LK__MAX) {
+		pklen = strlen(r.other->fields[0].name);
+		memcpy(rest, r.other->fields[0].name, pklen);
+		if (*tail != '\0') {
+			memcpy(rest + pklen, "__", 2);
+			memcpy(rest + pklen + 2, tail, strlen(tail) + 1);
+		} else {
+			rest[pklen] = '\0';
+		}
+		if (k == LK_ISNULL) {
+			/* any related row at all: isnull=1 is NOT EXISTS */
+			int none;
+			if (v.kind != WK_VAL_BOOL && v.kind != WK_VAL_INT)
+				return wk__q_fail(q, WK_DB_INVALID,
+				    "isnull needs a bool", lookup);
+			none = v.kind == WK_VAL_BOOL ? v.u.b : v.u.i != 0;
+			return q_rel_exists(q, &r, NULL, v, negate ^ none);
+		}
+	} else {
+		memcpy(rest, tail, strlen(tail) + 1);
 	}
-	if (negate || guard)
-		wk_buf_putc(w, ')');
+	return q_rel_exists(q, &r, rest, v, negate);
+}
+
+/* see internal.h */
+int
+wk__q_filter_rel(struct wk_query *q, const struct wk__rel *r,
+    const char *rest, struct wk_value v)
+{
+	return q_rel_exists(q, r, rest, v, 0);
+}
+
+/* [NOT] EXISTS (... across r [AND rest = v]); rest NULL: no condition. */
+static int
+q_rel_exists(struct wk_query *q, const struct wk__rel *r, const char *rest,
+    struct wk_value v, int negate)
+{
+	const struct wk_model *self = q->model;
+	uint64_t joins = q->joins;
+	struct wk__q_col c;
+	enum q_lookup lk;
+	enum q_part pt;
+	wk_buf *w = &q->where;
+	size_t nitems;
+	int s;
+
+	if (q->status != WK_DB_OK)
+		return q->status;
+	if (rest != NULL) {
+		/* the far model's field, resolved as a lookup of its own */
+		q->model = r->other;
+		s = q_parse_lookup(q, rest, strlen(rest), &lk, &pt, &c, 0);
+		q->model = self;
+		if (s != 0)
+			return q->status;
+		if (q->joins != joins) {
+			q->joins = joins;
+			return wk__q_fail(q, WK_DB_INVALID, "one step only "
+			    "across a many-to-many or reverse relation", rest);
+		}
+		c.join = Q_JOIN_REL;
+		nitems = q_null_rules(&lk, &v);
+	}
+	q_connect(q);
+	wk_buf_puts(w, negate ? "NOT EXISTS (SELECT 1 FROM " :
+	    "EXISTS (SELECT 1 FROM ");
+	wk__q_ident(w, r->table);
+	if (r->m2m != NULL) {
+		wk_buf_puts(w, " AS m JOIN ");
+		wk__q_ident(w, r->other->name);
+		wk_buf_puts(w, " AS r ON r.");
+		wk__q_ident(w, r->other->fields[0].name);
+		wk_buf_puts(w, " = m.");
+		wk__q_ident(w, r->other_col);
+		wk_buf_puts(w, " WHERE m.");
+	} else {
+		wk_buf_puts(w, " AS r WHERE r.");
+	}
+	wk__q_ident(w, r->self_col);
+	wk_buf_puts(w, " = ");
+	wk_buf_putc(w, Q_BASE);
+	wk__q_ident(w, self->fields[0].name);
+	if (rest != NULL) {
+		wk_buf_puts(w, " AND ");
+		if (q_cond_body(q, rest, lk, pt, &c, v, nitems) != WK_DB_OK)
+			return q->status;
+	}
+	wk_buf_putc(w, ')');
+	q->joins |= WK__Q_SUBQUERY;
 	if (w->failed)
 		return wk__q_fail(q, WK_DB_NOMEM, "out of memory", NULL);
 	return q->status;
@@ -948,6 +1153,13 @@ wk__q_select_sql(struct wk_query *q, wk_buf *b)
 			wk_buf_puts(b, ", ");
 			q_columns(q, b, m->fields[i].to, (int)i);
 		}
+	if (q->annot != NULL) {
+		const struct wk__q_annot *an;
+		for (an = q->annot; an != NULL; an = an->next) {
+			wk_buf_puts(b, ", ");
+			q_append_sql(q, b, an->sql, an->len);
+		}
+	}
 	wk__q_from(q, b, joins);
 	wk__q_tail(q, b, 1);
 }

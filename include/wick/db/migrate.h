@@ -30,6 +30,11 @@
  * old database gets the column added.  An added column must be WK_NULL or
  * have a default (SQLite's rule for ALTER TABLE ADD COLUMN).  Removing or
  * renaming columns is a WK_RUN_SQL step ("ALTER TABLE ... DROP COLUMN").
+ * A many-to-many field (relations.h) has a join table instead of a
+ * column: CREATE_TABLE makes the join tables of the model's M2M fields
+ * too, and ADD_M2M(model, "tags") makes one for a field added later
+ * (none for a field with a .through model: that model has its own
+ * CREATE_TABLE).
  *
  * At request time (db.h) the database's PRAGMA user_version is compared
  * with a fingerprint of all step names.  If they differ and steps are
@@ -44,6 +49,7 @@
  *   diffmodels      what changed in the models since the database was last
  *                   migrated and no pending step covers (new field
  *                   without ADD_COLUMN, new model without CREATE_TABLE,
+ *                   new many-to-many field without ADD_M2M,
  *                   new unique_together list without a unique ADD_INDEX,
  *                   removed or changed field): Django's
  *                   `makemigrations --check`; exit status 1 if any.
@@ -62,6 +68,7 @@ enum wk_mig_kind {
 	WK_MIG_CREATE_TABLE,
 	WK_MIG_ADD_COLUMN,
 	WK_MIG_ADD_INDEX,
+	WK_MIG_ADD_M2M,
 	WK_MIG_RUN_C,
 	WK_MIG_RUN_SQL,
 	WK_MIG__MAX
@@ -83,6 +90,8 @@ struct wk_mig_op {
 	{ WK_MIG_ADD_COLUMN, &(m), field, 0, NULL, NULL }
 #define WK_ADD_INDEX(m, fields, unique) \
 	{ WK_MIG_ADD_INDEX, &(m), fields, unique, NULL, NULL }
+#define WK_ADD_M2M(m, field) \
+	{ WK_MIG_ADD_M2M, &(m), field, 0, NULL, NULL }
 #define WK_RUN_C(fn) { WK_MIG_RUN_C, NULL, NULL, 0, fn, NULL }
 #define WK_RUN_SQL(sql) { WK_MIG_RUN_SQL, NULL, NULL, 0, NULL, "" sql "" }
 

@@ -21,7 +21,8 @@
  * which declares
  *
  *   struct blog_post { long long id; const char *title; ... int published;
- *                      uint64_t wk_nulls; };
+ *                      uint64_t wk_nulls;
+ *                      struct wk_prefetched *wk_prefetched; };
  *   enum { blog_post__id, blog_post__title, ..., blog_post__nfields };
  *   extern const struct wk_model blog_post_model;
  *
@@ -42,7 +43,12 @@
  *   FK       long long NAME (the target's id) plus const void *NAME_obj,
  *            set to the related row when the query asked for it
  *            (wk_q_select_related); needs .to = &target_model and
- *            .on_delete (CASCADE by default).
+ *            .on_delete (CASCADE by default); .related_name names the
+ *            reverse relation on the target (relations.h).
+ *   M2M      no member and no column: a many-to-many relation to
+ *            .to = &target_model through a join table (relations.h);
+ *            kept in the model's m2m[] array, not in fields[], so code
+ *            that walks the columns never meets it.
  *
  * Options (designated initializers of struct wk_field): .flags (WK_NULL,
  * WK_BLANK, WK_UNIQUE, WK_INDEX, WK_NO_INDEX, WK_RAW_ID), .max_length
@@ -61,6 +67,7 @@
 
 #include "wick/core/arena.h"
 #include "wick/core/kv.h"
+#include "wick/core/value.h"
 
 enum wk_field_kind {
 	WK_FIELD_INT,
@@ -134,6 +141,49 @@ struct wk_field {
 	const struct wk_choice *choices;/* allowed values or NULL */
 	const char *verbose_name;       /* label; NULL = name */
 	const char *help_text;
+	/* FK: the name of the reverse relation on the target, as lookups,
+	 * prefetch and annotations name it from there ("comments"); NULL =
+	 * this model's name ("blog_comment").  See relations.h. */
+	const char *related_name;
+};
+
+/*
+ * A many-to-many field (kind M2M in the X-macro): the rows of `from` and
+ * `to` linked through a join table.  Without .through the table is
+ * "<from>_<name>" (Django's naming), made by migrate, with columns id,
+ * "<from>_id" and "<to>_id" ("from_<m>_id" / "to_<m>_id" when a model
+ * links to itself), unique as a pair, both ON DELETE CASCADE.  With
+ * .through the app's own model is the join table (it declares it, and
+ * its WK_CREATE_TABLE): its first FK to `from` and its first FK to `to`
+ * (the first and the second FK when they are the same model) are the
+ * two sides.  See relations.h.
+ */
+struct wk_m2m {
+	const char *name;               /* "tags": the lookup and API name */
+	const struct wk_model *from;    /* the declaring model */
+	const struct wk_model *to;      /* the target */
+	const char *table;              /* "<from>_<name>" */
+	const struct wk_model *through; /* the app's join model, or NULL */
+	const char *related_name;       /* the reverse name on `to`
+	                                   ("posts"); NULL = from's name */
+	const char *verbose_name;       /* label; NULL = name */
+	const char *help_text;
+};
+
+/*
+ * What a query fetched for one row beyond its columns (relations.h): a
+ * set of related rows (wk_q_prefetch_related: model and rows set) or an
+ * annotation's value (wk_q_annotate: model NULL, value set).  The row's
+ * member wk_prefetched heads a list of them.  Arena memory, like the row.
+ */
+struct wk_prefetched {
+	const char *name;               /* "tags", "comments", "n_comments" */
+	const struct wk_model *model;   /* the model of rows[]; NULL for an
+	                                   annotation */
+	void **rows;                    /* in the far model's key order */
+	size_t n;
+	struct wk_value value;          /* an annotation's value */
+	struct wk_prefetched *next;
 };
 
 struct wk_model {
@@ -142,6 +192,7 @@ struct wk_model {
 	const char *verbose_name_plural;
 	size_t size;                    /* sizeof the struct */
 	size_t nulls_offset;            /* of wk_nulls */
+	size_t prefetch_offset;         /* of wk_prefetched; 0 = none */
 	const struct wk_field *fields;  /* fields[0] is id */
 	size_t nfields;
 	/*
@@ -158,6 +209,10 @@ struct wk_model {
 	 * by migrate, checked by wk_orm_validate_unique); NULL = none.  Set
 	 * with WK_UNIQUE_TOGETHER in WK_MODEL_DEFINE. */
 	const char *const *unique_together;
+	/* The many-to-many fields (kind M2M in the X-macro), in declaration
+	 * order; set by WK_MODEL_DEFINE. */
+	const struct wk_m2m *m2m;
+	size_t nm2m;
 };
 
 /* WK_UNIQUE_TOGETHER("author,slug", "author,title") - the value of
@@ -185,6 +240,7 @@ struct wk_model {
 #define WK__MEMBER_DATETIME(n) WK__CTYPE_DATETIME n;
 #define WK__MEMBER_BLOB(n) WK__CTYPE_BLOB n;
 #define WK__MEMBER_FK(n) long long n; const void *n##_obj;
+#define WK__MEMBER_M2M(n)
 
 #define WK__RELOFF_INT(M, n) 0
 #define WK__RELOFF_BIGINT(M, n) 0
@@ -196,11 +252,55 @@ struct wk_model {
 #define WK__RELOFF_BLOB(M, n) 0
 #define WK__RELOFF_FK(M, n) offsetof(struct M, n##_obj)
 
+/* Columns and M2M fields part here: a column kind has an enum position
+ * and a struct wk_field; an M2M has neither, and a struct wk_m2m. */
+#define WK__COL_INT(x) x
+#define WK__COL_BIGINT(x) x
+#define WK__COL_REAL(x) x
+#define WK__COL_TEXT(x) x
+#define WK__COL_BOOL(x) x
+#define WK__COL_DATE(x) x
+#define WK__COL_DATETIME(x) x
+#define WK__COL_BLOB(x) x
+#define WK__COL_FK(x) x
+#define WK__COL_M2M(x)
+#define WK__REL_INT(x)
+#define WK__REL_BIGINT(x)
+#define WK__REL_REAL(x)
+#define WK__REL_TEXT(x)
+#define WK__REL_BOOL(x)
+#define WK__REL_DATE(x)
+#define WK__REL_DATETIME(x)
+#define WK__REL_BLOB(x)
+#define WK__REL_FK(x)
+#define WK__REL_M2M(x) x
+
 #define WK__MEMBER(M, n, k, ...) WK__MEMBER_##k(n)
-#define WK__ENUM(M, n, k, ...) M##__##n,
-#define WK__META(M, n, k, ...) { .name = #n, .kind = WK_FIELD_##k, \
+#define WK__ENUM(M, n, k, ...) WK__COL_##k(WK__ENUM_(M, n))
+#define WK__ENUM_(M, n) M##__##n,
+#define WK__META(M, n, k, ...) WK__COL_##k(WK__META_(M, n, k, __VA_ARGS__))
+#define WK__META_(M, n, k, ...) { .name = #n, .kind = WK_FIELD_##k, \
 	.offset = offsetof(struct M, n), .rel_offset = WK__RELOFF_##k(M, n), \
 	__VA_ARGS__ },
+#define WK__M2M(M, n, k, ...) WK__REL_##k(WK__M2M_(M, n, __VA_ARGS__))
+#define WK__M2M_(M, n, ...) { .name = #n, .from = &M##_model, \
+	.table = #M "_" #n, __VA_ARGS__ },
+/* The m2m[] array of M: its M2M fields and an empty entry after them
+ * (an array may not be empty). */
+#define WK__M2M_ARRAY(M, FIELDS) \
+	static const struct wk_m2m M##__m2m[] = { FIELDS(WK__M2M, M) \
+		{ .name = NULL } };
+#define WK__M2M_INIT(M) .m2m = M##__m2m, \
+	.nm2m = sizeof(M##__m2m) / sizeof(M##__m2m[0]) - 1,
+
+/*
+ * Every model WK_MODEL_DEFINE makes is listed in the "wk_models" linker
+ * section, so that a relation can be followed from its target's side
+ * (relations.h: reverse names) without a registry call at start-up.
+ */
+#define WK__MODEL_REGISTER(M) \
+	static const struct wk_model *const wk__model_ptr_##M \
+	__attribute__((used, section("wk_models"))) = &M##_model;
 
 /* Declare struct M, its field enum and M_model from the list FIELDS. */
 #define WK_MODEL_STRUCT(M, FIELDS) \
@@ -208,6 +308,7 @@ struct wk_model {
 		long long id; \
 		FIELDS(WK__MEMBER, M) \
 		uint64_t wk_nulls; \
+		struct wk_prefetched *wk_prefetched; \
 	}; \
 	enum { M##__id, FIELDS(WK__ENUM, M) M##__nfields }; \
 	_Static_assert(M##__nfields <= 63, #M ": more than 63 fields"); \
@@ -221,14 +322,18 @@ struct wk_model {
 		  .verbose_name = "ID" }, \
 		FIELDS(WK__META, M) \
 	}; \
+	WK__M2M_ARRAY(M, FIELDS) \
 	const struct wk_model M##_model = { \
 		.name = #M, \
 		.size = sizeof(struct M), \
 		.nulls_offset = offsetof(struct M, wk_nulls), \
+		.prefetch_offset = offsetof(struct M, wk_prefetched), \
 		.fields = M##__fields, \
 		.nfields = sizeof(M##__fields) / sizeof(M##__fields[0]), \
+		WK__M2M_INIT(M) \
 		__VA_ARGS__ \
-	};
+	}; \
+	WK__MODEL_REGISTER(M)
 
 /*
  * A text or UUID primary key instead of `long long id` (Django's
@@ -257,6 +362,7 @@ struct wk_model {
 		const char *PK; \
 		FIELDS(WK__MEMBER, M) \
 		uint64_t wk_nulls; \
+		struct wk_prefetched *wk_prefetched; \
 	}; \
 	enum { M##__##PK, FIELDS(WK__ENUM, M) M##__nfields }; \
 	_Static_assert(M##__nfields <= 63, #M ": more than 63 fields"); \
@@ -269,14 +375,18 @@ struct wk_model {
 		  .max_length = (MAXLEN) }, \
 		FIELDS(WK__META, M) \
 	}; \
+	WK__M2M_ARRAY(M, FIELDS) \
 	const struct wk_model M##_model = { \
 		.name = #M, \
 		.size = sizeof(struct M), \
 		.nulls_offset = offsetof(struct M, wk_nulls), \
+		.prefetch_offset = offsetof(struct M, wk_prefetched), \
 		.fields = M##__fields, \
 		.nfields = sizeof(M##__fields) / sizeof(M##__fields[0]), \
+		WK__M2M_INIT(M) \
 		__VA_ARGS__ \
-	};
+	}; \
+	WK__MODEL_REGISTER(M)
 
 /* Define M_model with a TEXT key PK of at most MAXLEN characters. */
 #define WK_MODEL_DEFINE_TEXT_PK(M, FIELDS, PK, MAXLEN, ...) \
@@ -363,7 +473,11 @@ const char *wk_model_validate_field(const struct wk_model *m,
  * wk_model_check - sanity of a declaration (used by `APP check` and
  * migrate): identifiers made of [a-z0-9_], FK targets set, SET_NULL only
  * on WK_NULL fields, defaults that parse, unique_together lists naming
- * fields of the model.  Writes problems into out, one
+ * fields of the model, many-to-many fields with a target and names
+ * that are identifiers, integer primary keys on both sides of an M2M
+ * (one to or from a model with a text or UUID key is refused: "many-to-
+ * many needs integer primary keys on both models") and a .through model
+ * with a foreign key to each side.  Writes problems into out, one
  * per line; returns their number.
  */
 int wk_model_check(const struct wk_model *m, char *out, size_t outlen);

@@ -86,6 +86,8 @@
 #define WK_Q_MAX_BINDS 200   /* values in one query (an `in` list counts
                                 each item) */
 
+struct wk__q_annot;  /* src/db/internal.h */
+
 /* A bound value and the column kind it is compared with. */
 struct wk_qbind {
 	struct wk_value v;
@@ -117,6 +119,11 @@ struct wk_query {
 	void *stmt;                  /* sqlite3_stmt while iterating */
 	int cached;
 	int rows;                    /* rows returned so far */
+	/* Run by wk_q_list over the whole result (relations.h: prefetch);
+	 * NULL = nothing. */
+	int (*after_list)(struct wk_query *q, void **rows, size_t n);
+	void *after_data;
+	struct wk__q_annot *annot;   /* wk_q_annotate's, in order */
 };
 
 /* Aggregates for wk_q_aggregate. */
@@ -181,8 +188,9 @@ int wk_q_next(struct wk_query *q, void **row);
 void wk_q_close(struct wk_query *q);
 
 /*
- * wk_q_list - every row into an arena array *rows of *n pointers.
- * WK_DB_OK or an error.
+ * wk_q_list - every row into an arena array *rows of *n pointers, with
+ * the relations asked for by wk_q_prefetch_related (relations.h) fetched
+ * for them all.  WK_DB_OK or an error.
  */
 int wk_q_list(struct wk_query *q, void ***rows, size_t *n);
 
