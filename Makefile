@@ -190,7 +190,7 @@ BLOG_MAIN = cgi-bin/blog/main.c
 # and are linked with the demo too.
 TEST_SRCS = $(sort $(wildcard tests/test_*.c))
 FIXTURE_SRCS = tests/fixture/app.c tests/fixture/models.c \
-	tests/fixture/notes.c
+	tests/fixture/notes.c tests/fixture/tempdb.c
 BLOG_TEST_SRCS = $(sort $(wildcard cgi-bin/blog/tests/test_*.c))
 FUZZ_SRCS = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 

@@ -25,6 +25,8 @@
 #include "wick/db/unique.h"
 #include "wick/forms/form.h"
 
+#include "fixture/fixture.h"
+
 #define B_TAG(F, M) \
 	F(M, name, TEXT, .max_length = 20, .flags = WK_UNIQUE) \
 	F(M, color, TEXT, .def = "grey") \
@@ -60,33 +62,19 @@ static char tmpdir[64];
 static int
 setup(void **state)
 {
-	char path[128];
-
 	(void)state;
-	wk_log_set_fd(-1);
 	wk_arena_init(&arena);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/wick-bulk-XXXXXX");
-	assert_non_null(mkdtemp(tmpdir));
-	snprintf(path, sizeof(path), "%s/t.sqlite3", tmpdir);
-	wk_schema_reset();
-	assert_int_equal(wk_schema_register(&b_schema), 0);
-	assert_int_equal(wk_db_set_path(path), 0);
-	wk_db_allow_create(1);
-	assert_int_equal(wk_migrate_run(NULL), WK_DB_OK);
+	assert_int_equal(fixture_db_open(&b_schema, "bulk", tmpdir,
+	    sizeof(tmpdir)), 0);
 	return 0;
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[160];
-
 	(void)state;
-	wk_db_close();
-	wk_db_allow_create(0);
 	wk_arena_free(&arena);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(fixture_db_close(tmpdir), 0);
 	return 0;
 }
 

@@ -24,6 +24,8 @@
 #include "wick/db/orm.h"
 #include "wick/db/relations.h"
 
+#include "fixture/fixture.h"
+
 #define R_TAG(F, M) \
 	F(M, name, TEXT, .max_length = 20, .flags = WK_UNIQUE)
 WK_MODEL_STRUCT(r_tag, R_TAG)
@@ -147,19 +149,10 @@ mk_comment(long long post, const char *body)
 static int
 setup(void **state)
 {
-	char path[128];
-
 	(void)state;
-	wk_log_set_fd(-1);
 	wk_arena_init(&arena);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/wick-m2m-XXXXXX");
-	assert_non_null(mkdtemp(tmpdir));
-	snprintf(path, sizeof(path), "%s/t.sqlite3", tmpdir);
-	wk_schema_reset();
-	assert_int_equal(wk_schema_register(&r_schema), 0);
-	assert_int_equal(wk_db_set_path(path), 0);
-	wk_db_allow_create(1);
-	assert_int_equal(wk_migrate_run(NULL), WK_DB_OK);
+	assert_int_equal(fixture_db_open(&r_schema, "m2m", tmpdir,
+	    sizeof(tmpdir)), 0);
 	tag_a = mk_tag("a");
 	tag_b = mk_tag("b");
 	tag_c = mk_tag("c");
@@ -172,14 +165,9 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[160];
-
 	(void)state;
-	wk_db_close();
-	wk_db_allow_create(0);
 	wk_arena_free(&arena);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(fixture_db_close(tmpdir), 0);
 	return 0;
 }
 

@@ -25,6 +25,8 @@
 #include "wick/db/model.h"
 #include "wick/db/orm.h"
 #include "wick/db/relations.h"
+
+#include "fixture/fixture.h"
 #include "../src/db/internal.h"  /* wk__db_handle: to count statements */
 
 #define X_AUTHOR(F, M) F(M, name, TEXT)
@@ -128,22 +130,14 @@ mk_comment(long long post, int likes)
 static int
 setup(void **state)
 {
-	char path[128];
 	struct x_author a;
 	struct x_tag t;
 	long long both[2];
 
 	(void)state;
-	wk_log_set_fd(-1);
 	wk_arena_init(&arena);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/wick-rel-XXXXXX");
-	assert_non_null(mkdtemp(tmpdir));
-	snprintf(path, sizeof(path), "%s/t.sqlite3", tmpdir);
-	wk_schema_reset();
-	assert_int_equal(wk_schema_register(&x_schema), 0);
-	assert_int_equal(wk_db_set_path(path), 0);
-	wk_db_allow_create(1);
-	assert_int_equal(wk_migrate_run(NULL), WK_DB_OK);
+	assert_int_equal(fixture_db_open(&x_schema, "rel", tmpdir,
+	    sizeof(tmpdir)), 0);
 	assert_int_equal(wk_model_init(&x_author_model, &a), 0);
 	a.name = "ann";
 	ann = mk(&x_author_model, &a);
@@ -173,14 +167,9 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[160];
-
 	(void)state;
-	wk_db_close();
-	wk_db_allow_create(0);
 	wk_arena_free(&arena);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(fixture_db_close(tmpdir), 0);
 	return 0;
 }
 
