@@ -465,7 +465,9 @@ q_last_segment(const char *s, size_t len, size_t *seglen)
 
 /*
  * Split "path[__part][__lookup]" (len bytes): the lookup, the date part
- * and the column.  0, or -1 with the query failed.  As in Django, a name
+ * and the column.  0, or -1 with the query failed; with rel_ok, -2 (the
+ * query not failed) when the first name is no field of the model, which
+ * may then name a relation (q_rel_condition).  As in Django, a name
  * is a field before it is a part or a refused lookup: a related model's
  * field called "week" or "regex" is still found.
  */
@@ -582,7 +584,7 @@ q_condition(struct wk_query *q, const char *lookup, struct wk_value v,
 	struct wk__q_col c;
 	wk_buf *w = &q->where;
 	const char *sep;
-	int guard;
+	int guard, parsed;
 
 	if (q->status != WK_DB_OK)
 		return q->status;
@@ -591,10 +593,10 @@ q_condition(struct wk_query *q, const char *lookup, struct wk_value v,
 	len = strnlen(lookup, WK__Q_MAX_NAME + 1);
 	if (len == 0 || len > WK__Q_MAX_NAME)
 		return wk__q_fail(q, WK_DB_INVALID, "bad field name", NULL);
-	if ((guard = q_parse_lookup(q, lookup, len, &lk, &pt, &c, 1)) != 0) {
+	if ((parsed = q_parse_lookup(q, lookup, len, &lk, &pt, &c, 1)) != 0) {
 		/* A first name that is no field may name a relation
 		 * (relations.h): a many-to-many field, or a reverse one. */
-		if (guard != -2)
+		if (parsed != -2)
 			return q->status;
 		sep = strstr(lookup, "__");
 		seg = sep != NULL ? (size_t)(sep - lookup) : len;

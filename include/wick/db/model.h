@@ -54,7 +54,9 @@
  * WK_BLANK, WK_UNIQUE, WK_INDEX, WK_NO_INDEX, WK_RAW_ID), .max_length
  * (TEXT, in characters),
  * .def (the default, written as text: "0", "draft", "1.5"), .choices
- * (a WK_CHOICES list), .verbose_name, .help_text, .to, .on_delete.
+ * (a WK_CHOICES list), .verbose_name, .help_text, .to, .on_delete,
+ * .related_name (FK).  An M2M takes .to, .through, .related_name,
+ * .verbose_name and .help_text (struct wk_m2m).
  *
  * NULL: for TEXT-like kinds a NULL pointer is SQL NULL; for numbers set the
  * field's bit in wk_nulls (wk_set_null).  Up to 63 fields per model.
