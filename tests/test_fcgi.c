@@ -47,6 +47,8 @@ static void
 put(struct bytes *o, const void *p, size_t n)
 {
 	assert_true(o->n + n <= sizeof(o->b));
+	if (n == 0)
+		return;
 	memcpy(o->b + o->n, p, n);
 	o->n += n;
 }
