@@ -572,6 +572,33 @@ test_stall_times_out(void **state)
 	close(sv[1]);
 }
 
+/* The body reader keeps the parser's deadline for the whole body, even
+ * when each record would have longer. */
+static void
+test_body_deadline(void **state)
+{
+	struct wk_fd_reader fr;
+	int sv[2];
+	char **envp, c;
+	long long t0;
+
+	(void)state;
+	begin(&in_bytes, 1, WK_FCGI_RESPONDER, 0);
+	params(&in_bytes, 1, get_env);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(write(sv[1], in_bytes.b, in_bytes.n),
+	    (ssize_t)in_bytes.n);
+	wk_buf_init(&out, &arena);
+	wk_fcgi_conn_init(&conn, wk_fd_reader_init(&fr, sv[0]),
+	    wk_buf_writer_init(&writer, &out), 5000);
+	assert_int_equal(wk_fcgi_request_begin(&conn, &arena, &envp), 0);
+	t0 = wk_io_now_ms();
+	assert_true(conn.body.read(conn.body.ctx, &c, 1, t0 + 150) < 0);
+	assert_true(wk_io_now_ms() - t0 < 2000);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 static void
 test_stdout_split(void **state)
 {
@@ -924,6 +951,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_protocol_errors, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_stall_times_out, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_body_deadline, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_stdout_split, setup,
 		    teardown),

@@ -14,6 +14,9 @@
 
 #include "fcgi_proto.h"
 
+/* How long an unread body may take to drop, in all (CGI's drain too). */
+#define FCGI_DRAIN_MS 2000
+
 /* Read exactly n bytes before deadline.  1 done, 0 clean end before any
  * byte (only when may_eof), -1 error, timeout or a short input. */
 static int
@@ -76,15 +79,18 @@ fcgi_end_record(struct wk_fcgi_conn *c, unsigned id, unsigned app_status,
 	return fcgi_write_record(c, WK_FCGI_END_REQUEST, id, b, sizeof(b));
 }
 
-/* see fcgi_proto.h */
-int
-wk_fcgi_record_read(struct wk_fcgi_conn *c, struct wk_fcgi_header *h)
+/* One record, by the record's own deadline or limit (> 0), the sooner. */
+static int
+fcgi_record_read_by(struct wk_fcgi_conn *c, struct wk_fcgi_header *h,
+    long long limit)
 {
 	unsigned char hb[WK_FCGI_HEADER_LEN];
 	long long deadline;
 	int r;
 
 	deadline = wk_io_now_ms() + c->timeout_ms;
+	if (limit > 0 && limit < deadline)
+		deadline = limit;
 	r = fcgi_read_full(c, hb, sizeof(hb), deadline, 1);
 	if (r == 0)
 		return WK_FCGI_EOF;
@@ -101,6 +107,13 @@ wk_fcgi_record_read(struct wk_fcgi_conn *c, struct wk_fcgi_header *h)
 fail:
 	c->broken = 1;
 	return WK_FCGI_ERROR;
+}
+
+/* see fcgi_proto.h */
+int
+wk_fcgi_record_read(struct wk_fcgi_conn *c, struct wk_fcgi_header *h)
+{
+	return fcgi_record_read_by(c, h, 0);
 }
 
 /*
@@ -268,13 +281,14 @@ fcgi_body_read(void *ctx, void *dst, size_t n, long long deadline_ms)
 	struct wk_fcgi_header h;
 	size_t take;
 
-	(void)deadline_ms;  /* each record has c->timeout_ms, a tighter bound */
 	while (c->rec_off == c->rec_len) {
 		if (c->stdin_done)
 			return 0;
 		if (c->aborted || c->broken || c->id == 0)
 			return WK_IO_ERROR;
-		if (wk_fcgi_record_read(c, &h) != WK_FCGI_OK) {
+		/* The parser's deadline for the whole body bounds a peer that
+		 * sends a byte a record, each just inside c->timeout_ms. */
+		if (fcgi_record_read_by(c, &h, deadline_ms) != WK_FCGI_OK) {
 			c->broken = 1;
 			return WK_IO_ERROR;
 		}
@@ -452,9 +466,10 @@ wk_fcgi_drain_stdin(struct wk_fcgi_conn *c, size_t max)
 {
 	unsigned char sink[4096];
 	size_t dropped = 0;
+	long long deadline = wk_io_now_ms() + FCGI_DRAIN_MS;
 	long n;
 
-	while ((n = fcgi_body_read(c, sink, sizeof(sink), 0)) > 0) {
+	while ((n = fcgi_body_read(c, sink, sizeof(sink), deadline)) > 0) {
 		dropped += (size_t)n;
 		if (dropped > max)
 			return -1;

@@ -142,7 +142,8 @@ int wk_fcgi_request_begin(struct wk_fcgi_conn *c, wk_arena *a,
 /*
  * wk_fcgi_drain_stdin - read and drop what is left of the active
  * request's STDIN, at most max bytes.  Returns 0 when the stream ended,
- * -1 otherwise (too much, error, abort: the connection cannot be reused).
+ * -1 otherwise (too much, longer than 2 s, error, abort: the connection
+ * cannot be reused).
  */
 int wk_fcgi_drain_stdin(struct wk_fcgi_conn *c, size_t max);
 
