@@ -142,6 +142,7 @@ HTTP_SRCS = src/http/request.c src/http/response.c src/http/router.c \
 	src/http/security.c src/http/app.c src/http/multipart.c src/http/io.c \
 	src/http/slot.c src/http/static.c
 FRONT_SRCS = src/front/cgi.c src/front/commands.c src/front/devserver.c \
+	src/front/fastcgi.c src/front/fcgi_proto.c \
 	src/front/testclient.c src/front/testclient_db.c \
 	src/front/testclient_auth.c
 DB_SRCS = src/db/db.c src/db/model.c src/db/query.c src/db/orm.c \

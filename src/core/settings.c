@@ -31,6 +31,7 @@
  *   max_header_bytes           size    8192      one longer header -> 400
  *   max_headers_total_bytes    size    65536     all headers -> 400
  *   read_timeout_ms            int     10000     body read deadline
+ *   fastcgi_max_requests       int     1000      FastCGI: then exit
  *   hsts_seconds               int     0         0 = no HSTS header
  *   hsts_include_subdomains    bool    off
  *   hsts_preload               bool    off
@@ -156,6 +157,8 @@ static const struct st_key st_keys[] = {
 	NUM("max_headers_total_bytes", ST_SIZE, max_headers_total, 64,
 	    (long long)16 << 20),
 	NUM("read_timeout_ms", ST_INT, read_timeout_ms, 1, 600000),
+	NUM("fastcgi_max_requests", ST_LONG, fastcgi_max_requests, 1,
+	    100000000),
 	NUM("hsts_seconds", ST_LONG, hsts_seconds, 0, INT32_MAX),
 	NUM("hsts_include_subdomains", ST_BOOL, hsts_include_subdomains, 0, 1),
 	NUM("hsts_preload", ST_BOOL, hsts_preload, 0, 1),
@@ -259,6 +262,7 @@ st_defaults(struct wk_settings *s)
 	s->max_header = 8192;
 	s->max_headers_total = 65536;
 	s->read_timeout_ms = 10000;
+	s->fastcgi_max_requests = 1000;
 	s->hsts_seconds = 0;
 	s->csp = NULL;
 	s->frame_options = "DENY";

@@ -633,6 +633,28 @@ wk_db_close(void)
 
 /* see db.h */
 void
+wk_db_request_done(void)
+{
+	size_t i;
+
+	db.last_error[0] = '\0';
+	if (db.h == NULL)
+		return;
+	if (db.depth > 0)
+		(void)sqlite3_exec(db.h, "ROLLBACK", NULL, NULL, NULL);
+	db.depth = 0;
+	for (i = 0; i < DB_CACHE_SLOTS; i++) {
+		struct db_stmt *e = &db.cache[i];
+		if (e->st != NULL && e->in_use) {
+			sqlite3_reset(e->st);
+			sqlite3_clear_bindings(e->st);
+			e->in_use = 0;
+		}
+	}
+}
+
+/* see db.h */
+void
 wk_db_forget(void)
 {
 	db.h = NULL;

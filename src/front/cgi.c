@@ -5,7 +5,8 @@
  * gave us (RFC 3875), the body on stdin, the response on stdout, the exit
  * status, and the last-resort answer when a view crashes.  The pipeline
  * below (wk_app_serve, app.c) sees only an environ-style array, a reader
- * and a writer (io.h); FastCGI will be another file like this one.
+ * and a writer (io.h); FastCGI is another file like this one
+ * (fastcgi.c), started from wk_main when fd 0 is a listening socket.
  */
 #include <errno.h>
 #include <poll.h>
@@ -161,8 +162,15 @@ wk_main(const struct wk_app *app, int argc, char **argv, char **envp)
 	}
 	/* Where the database is; nothing is opened until a view needs it. */
 	wk_db_configure(&s, app->name);
+	/*
+	 * A listening socket on fd 0 means FastCGI, whatever the environment
+	 * says (mod_fcgid starts the process with the first request's CGI
+	 * variables).  One getsockopt: all the FastCGI path costs CGI.
+	 */
 	gi = getenv("GATEWAY_INTERFACE");
-	if (gi != NULL && gi[0] != '\0')
+	if (wk_fastcgi_is_listener(0))
+		rc = wk_fastcgi_serve(app, &s, settings_error, 0);
+	else if (gi != NULL && gi[0] != '\0')
 		rc = wk_cgi_serve(app, &s, settings_error, &arena, envp);
 	else
 		rc = wk_commands_run(app, &s, settings_error, argc, argv);

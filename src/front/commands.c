@@ -27,6 +27,8 @@ static int cmd_check(const struct wk_app *, const struct wk_settings *, int,
     char **);
 static int cmd_runserver(const struct wk_app *, const struct wk_settings *,
     int, char **);
+static int cmd_fastcgi(const struct wk_app *, const struct wk_settings *,
+    int, char **);
 
 /* see app.h */
 const struct wk_command wk_builtin_commands[] = {
@@ -36,6 +38,9 @@ const struct wk_command wk_builtin_commands[] = {
 	{ "check", "check", "report configuration problems", cmd_check },
 	{ "runserver", "runserver [ADDR:PORT]",
 	    "development server (default 127.0.0.1:8000)", cmd_runserver },
+	{ "fastcgi", "fastcgi --listen ADDR",
+	    "serve FastCGI on a socket path or 127.0.0.1:PORT (nginx)",
+	    cmd_fastcgi },
 	WK_COMMANDS_END
 };
 
@@ -188,6 +193,29 @@ cmd_runserver(const struct wk_app *app, const struct wk_settings *s,
 	}
 	exe[n] = '\0';
 	return wk_devserver_run(argc == 3 ? argv[2] : NULL, exe, 0);
+}
+
+static int
+cmd_fastcgi(const struct wk_app *app, const struct wk_settings *s,
+    int argc, char **argv)
+{
+	char err[256];
+	int fd, rc;
+
+	if (argc != 4 || strcmp(argv[2], "--listen") != 0) {
+		fprintf(stderr, "usage: %s fastcgi --listen ADDR "
+		    "(a socket path or 127.0.0.1:PORT)\n", argv[0]);
+		return 2;
+	}
+	if ((fd = wk_fastcgi_listen(argv[3], err, sizeof(err))) < 0) {
+		fprintf(stderr, "fastcgi: %s\n", err);
+		return 1;
+	}
+	rc = wk_fastcgi_serve(app, s, NULL, fd);
+	close(fd);
+	if (argv[3][0] == '/' || argv[3][0] == '.')
+		(void)unlink(argv[3]);
+	return rc;
 }
 
 /* see internal.h */

@@ -41,6 +41,7 @@ struct wk_settings {
 	size_t max_header;               /* max_header_bytes: one header -> 400 */
 	size_t max_headers_total;        /* max_headers_total_bytes -> 400 */
 	int read_timeout_ms;             /* read_timeout_ms: body read deadline */
+	long fastcgi_max_requests;       /* fastcgi_max_requests: 1000, then exit */
 
 	/* Security middleware. */
 	long hsts_seconds;               /* hsts_seconds: 0 = no HSTS */

@@ -127,6 +127,15 @@ void wk_db_close(void);
 void wk_db_forget(void);
 
 /*
+ * wk_db_request_done - between two requests of one process (FastCGI):
+ * roll back an atomic block a failed view left open, hand back cached
+ * statements it left in use (reset, bindings cleared) and clear the last
+ * error, so nothing of one request reaches the next.  The connection, its
+ * prepared statements and the schema stay.  Cheap when nothing is left.
+ */
+void wk_db_request_done(void);
+
+/*
  * wk_db_is_open - 1 if a connection is open (tests: /hello must leave it 0).
  */
 int wk_db_is_open(void);

@@ -9,8 +9,8 @@
  * It is the only code that touches the process's stdin and stdout for a
  * request.  The dev server (devserver.h) runs this same front end, by
  * exec'ing the binary as a CGI child; the test client (testclient.h) is
- * an in-memory front end; a FastCGI front end will be one more file like
- * this, turning its records into the same three things.
+ * an in-memory front end; the FastCGI front end (src/front/fastcgi.c) is
+ * one more, turning its records into the same three things.
  */
 #ifndef WICK_CGI_H
 #define WICK_CGI_H
@@ -24,7 +24,10 @@ struct wk_app;
  * wk_main - entry point: call it from main() and return its value.
  * Reads settings (WICK_CONFIG) and tells the database where it is, then
  * serves a CGI request (wk_cgi_serve) when GATEWAY_INTERFACE is set, else
- * runs the management command in argv[1].  Returns the exit status.
+ * FastCGI requests in a loop when fd 0 is a listening socket (how
+ * mod_fcgid, lighttpd and spawn-fcgi start a FastCGI program; see
+ * docs/deploy.md), else runs the management command in argv[1].  Returns
+ * the exit status.
  */
 int wk_main(const struct wk_app *app, int argc, char **argv, char **envp);
 
