@@ -171,8 +171,10 @@ AUTH_SRCS += src/auth/perm_rows.c src/auth/perm_commands.c
 FORMS_SRCS = src/forms/validate.c src/forms/form.c
 FORMS_SRCS += src/forms/model_choice.c
 VIEWS_SRCS = src/views/paginator.c src/views/generic.c src/views/edit.c
+ADMIN_SRCS = src/admin/site.c src/admin/changelist.c src/admin/edit.c
 LIB_SRCS = $(CORE_SRCS) $(HTTP_SRCS) $(FRONT_SRCS) $(DB_SRCS) \
-	$(TEMPLATE_SRCS) $(AUTH_SRCS) $(FORMS_SRCS) $(VIEWS_SRCS)
+	$(TEMPLATE_SRCS) $(AUTH_SRCS) $(FORMS_SRCS) $(VIEWS_SRCS) \
+	$(ADMIN_SRCS)
 
 # The demo app: cgi-bin/blog.cgi.
 BLOG_SRCS = \
@@ -191,7 +193,7 @@ BLOG_MAIN = cgi-bin/blog/main.c
 # and are linked with the demo too.
 TEST_SRCS = $(sort $(wildcard tests/test_*.c))
 FIXTURE_SRCS = tests/fixture/app.c tests/fixture/models.c \
-	tests/fixture/notes.c tests/fixture/tempdb.c
+	tests/fixture/notes.c tests/fixture/tempdb.c tests/fixture/admin.c
 BLOG_TEST_SRCS = $(sort $(wildcard cgi-bin/blog/tests/test_*.c))
 FUZZ_SRCS = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 

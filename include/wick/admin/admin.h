@@ -1,0 +1,199 @@
+/*
+ * admin.h - Django's admin site, generated from model metadata.
+ *
+ * An app declares one site, registers its models in the site's setup
+ * function (one line a model, with or without a configuration) and
+ * mounts the site in its route table with one macro:
+ *
+ *   static const char *const post_list[] = { "title", "status",
+ *       "author", NULL };
+ *   static const char *const post_filter[] = { "status", "published",
+ *       "author", NULL };
+ *   static const char *const post_search[] = { "^title", "=slug",
+ *       "body", NULL };
+ *   static const struct wk_model_admin post_admin = {
+ *       .list_display = post_list, .list_filter = post_filter,
+ *       .search_fields = post_search, .ordering = "-id",
+ *       .list_per_page = 50 };
+ *
+ *   static int admin_setup(struct wk_admin_site *site) {
+ *       if (wk_admin_register(site, &blog_post_model, &post_admin) != 0 ||
+ *           wk_admin_register(site, &blog_comment_model, NULL) != 0)
+ *           return -1;
+ *       return 0;
+ *   }
+ *   static struct wk_admin_site blog_admin = {
+ *       .title = "Blog administration", .setup = admin_setup };
+ *
+ *   static const struct wk_route routes[] = {
+ *       ...
+ *       WK_ADMIN_ROUTES("admin/", &blog_admin),
+ *       WK_ROUTES_END
+ *   };
+ *
+ * Nothing runs at start-up: the setup function runs on the first request
+ * to an admin URL of the process (a FastCGI process keeps its
+ * registrations; they are read-only afterwards), so pages outside the
+ * admin never pay for it.
+ *
+ * The pages, at Django's URLs under the mount point (a model app_model,
+ * e.g. blog_post, is "blog/post/": app label and model name split at the
+ * first '_', as the generic views name templates):
+ *   ""                        index of the models the user may see
+ *   login/                    the login form (GET, POST)
+ *   logout/                   POST only; redirects to login/
+ *   APP/                      the index of one app
+ *   APP/MODEL/                the change list
+ *   APP/MODEL/add/            the add form
+ *   APP/MODEL/ID/change/      the change form (read-only for view only)
+ *   APP/MODEL/ID/delete/      the confirmation page; POST deletes
+ *   APP/MODEL/ID/             redirects to ID/change/
+ *
+ * Who gets in: only an active staff user (is_active and is_staff); anyone
+ * else is sent to login/?next=.  The login form authenticates with
+ * wk_auth_authenticate (throttled as the site's login: 429 after too many
+ * failures) and refuses a valid user who is not staff with Django's
+ * message, without logging them in.  Every page and every POST checks the
+ * model permission on the server ("blog_post.view", ".add", ".change",
+ * ".delete"; auth.h): a user with view (or change) sees the model; with
+ * view only, the change page is read-only and a POST to it is 403; add
+ * and delete need their own.  The app's CSRF middleware checks every POST
+ * (each form carries {% csrf_token %}); every admin page says
+ * X-Frame-Options: DENY and Cache-Control: private, no-store.  An unknown
+ * app, model or id is 404.
+ *
+ * The change list reads ?q= (search), ?o= (sort), ?p= (page, 1-based) and
+ * one parameter per list_filter field (its name, the value to match;
+ * "FIELD__isnull=1" for a null FK).  A sort or filter naming anything
+ * but a declared field is ignored (Django shows the list unfiltered); a
+ * filter value that is not one of the field's values (a choice, 0/1, a
+ * whole number) is 400; a page out of range is 404.  All of it reaches
+ * SQL as bound parameters and metadata identifiers only (orm.h).
+ *
+ * Templates: admin/base.html, admin/login.html, admin/index.html,
+ * admin/change_list.html, admin/change_form.html,
+ * admin/delete_confirmation.html in the library's set (template.h); the
+ * site's .templates (the app's set) is searched first, so an app
+ * restyles the admin by shipping templates under the same names.  The
+ * stylesheet is inside admin/base.html: one file, no request for it.
+ */
+#ifndef WICK_ADMIN_H
+#define WICK_ADMIN_H
+
+#include <stddef.h>
+
+#include "wick/db/model.h"
+#include "wick/http/router.h"
+#include "wick/template/template.h"
+
+struct wk_request;
+struct wk_response;
+
+/* How many models one site may register. */
+#define WK_ADMIN_MAX_MODELS 64
+/* How many names one list of a configuration may hold. */
+#define WK_ADMIN_MAX_NAMES 16
+/* The change list's page size when list_per_page is 0 (Django's). */
+#define WK_ADMIN_PER_PAGE 100
+/* A foreign key filter lists at most this many target rows. */
+#define WK_ADMIN_FK_FILTER_MAX 50
+
+/*
+ * The configuration of one model (Django's ModelAdmin); zero or NULL is
+ * the default.  Lists are NULL-terminated arrays of field names of the
+ * model, checked by wk_admin_register.
+ */
+struct wk_model_admin {
+	/* The change list's columns: fields ("id" allowed).  NULL: one
+	 * column, the row's label (wk_model_str).  The first column links
+	 * to the change page. */
+	const char *const *list_display;
+	/* The filter sidebar: BOOL fields, fields with choices, FKs. */
+	const char *const *list_filter;
+	/* The search box: TEXT fields, each prefixed "^" (starts with),
+	 * "=" (exact, case-insensitive) or nothing (contains,
+	 * case-insensitive).  Each word of the search must match one of
+	 * the fields; the words are ANDed (Django's). */
+	const char *const *search_fields;
+	/* The default order (wk_q_order_by syntax); NULL: "-id". */
+	const char *ordering;
+	/* Rows a page; 0: WK_ADMIN_PER_PAGE. */
+	long long list_per_page;
+	/* The form's fields, in order; NULL: every field but the key. */
+	const char *const *fields;
+	/* Fields shown but never edited (they must not be required to
+	 * create a row, or add fails validation). */
+	const char *const *readonly_fields;
+};
+
+/* One registered model (filled by wk_admin_register). */
+struct wk_admin_entry {
+	const struct wk_model *model;
+	const struct wk_model_admin *opts;  /* never NULL */
+	char app_label[64];                  /* "blog" */
+	char model_name[64];                 /* "post" */
+};
+
+/*
+ * A site: what the app writes (.title, .setup, .templates), and the
+ * registrations that .setup makes.  Static storage in the app; one
+ * process may serve several sites under different prefixes.
+ */
+struct wk_admin_site {
+	const char *title;                   /* NULL: "Wick administration" */
+	/* Register the models: called once, on the first admin request of
+	 * the process.  0, or -1 (the admin then answers 500 and logs
+	 * which registration failed, on every request). */
+	int (*setup)(struct wk_admin_site *site);
+	/* The app's templates, searched before the library's (admin/...
+	 * overrides); NULL: the library's only. */
+	const struct wk_template_set *templates;
+	/* Filled by wk_admin_register; the app leaves them zero. */
+	struct wk_admin_entry entries[WK_ADMIN_MAX_MODELS];
+	size_t n;
+	int ready;                           /* 0 not set up, 1 done, -1
+	                                        setup failed */
+};
+
+/*
+ * wk_admin_register - add model m to site with configuration opts (NULL:
+ * the defaults; not copied, keep it static).  Checks opts against the
+ * metadata: every name a field of m; list_filter fields BOOL, with
+ * choices, or FKs; search_fields TEXT; fields and readonly_fields never
+ * the key; ordering accepted by wk_q_order_by; list_per_page >= 0; at
+ * most WK_ADMIN_MAX_NAMES names a list.  Returns 0, or -1 (logged with
+ * the reason) for a problem, a model already registered, a name too long
+ * for its app label or model name, or a full site.
+ */
+int wk_admin_register(struct wk_admin_site *site, const struct wk_model *m,
+    const struct wk_model_admin *opts);
+
+/*
+ * wk_admin_find - the entry of site for app label app and model name
+ * model ("blog", "post"), or NULL.
+ */
+const struct wk_admin_entry *wk_admin_find(const struct wk_admin_site *site,
+    const char *app, const char *model);
+
+/*
+ * wk_admin_view - the view behind every admin URL: reads the site from
+ * the route's .data (a pointer to a struct wk_admin_site *, as
+ * WK_ADMIN_ROUTES writes it) and the rest of the path from the capture
+ * wk_admin_path.  Returns 0 with resp filled (404, 403, 405... included),
+ * or -1 for a 500 (logged).
+ */
+int wk_admin_view(struct wk_request *req, struct wk_response *resp);
+
+/*
+ * WK_ADMIN_ROUTES - the two route rows that mount site (a struct
+ * wk_admin_site *) under PREFIX (a string literal ending in '/', e.g.
+ * "admin/"): the index, named "wk_admin" ({% url 'wk_admin' %}), and
+ * everything below it.
+ */
+#define WK_ADMIN_ROUTES(PREFIX, site) \
+	{ PREFIX, wk_admin_view, "wk_admin", 0, NULL, \
+	  (struct wk_admin_site *const[]){ (site) } }, \
+	{ PREFIX "<path:wk_admin_path>", wk_admin_view, NULL, 0, NULL, \
+	  (struct wk_admin_site *const[]){ (site) } }
+
+#endif /* WICK_ADMIN_H */

@@ -1,0 +1,73 @@
+/*
+ * internal.h - what the admin's files share (site.c dispatches; the
+ * change list is changelist.c; add, change and delete are edit.c).
+ */
+#ifndef WICK_ADMIN_INTERNAL_H
+#define WICK_ADMIN_INTERNAL_H
+
+#include "wick/admin/admin.h"
+#include "wick/auth/auth.h"
+#include "wick/core/buf.h"
+#include "wick/core/value.h"
+#include "wick/http/request.h"
+#include "wick/http/response.h"
+
+/* One admin request: the site, where it is mounted, who asks, and what
+ * for (the entry and id, when the URL names them). */
+struct wk__admin {
+	struct wk_admin_site *site;
+	const struct wk_admin_entry *entry;   /* NULL on site pages */
+	const char *base;                     /* "/cgi-bin/x.cgi/admin/" */
+	const struct wick_user *user;
+	long long id;                         /* 0: none in the URL */
+};
+
+/* wk__admin_perm - 1 if the user may do codename ("view", "add",
+ * "change", "delete") on e's model. */
+int wk__admin_perm(struct wk_request *req, const struct wk__admin *ad,
+    const struct wk_admin_entry *e, const char *codename);
+
+/* wk__admin_can_see - 1 if the user may view or change e's model. */
+int wk__admin_can_see(struct wk_request *req, const struct wk__admin *ad,
+    const struct wk_admin_entry *e);
+
+/* wk__admin_url - base + "APP/MODEL/" + tail (tail may be ""), in the
+ * arena; NULL on allocation failure. */
+const char *wk__admin_url(struct wk_request *req, const struct wk__admin *ad,
+    const struct wk_admin_entry *e, const char *tail);
+
+/* wk__admin_context - a new context with what every admin page shows
+ * (site_title, admin_url, user, messages, logout_url); NULL on failure. */
+struct wk_map *wk__admin_context(struct wk_request *req,
+    const struct wk__admin *ad, const char *title);
+
+/* wk__admin_render - render template name (admin/...) with ctx at
+ * status.  0, or -1. */
+int wk__admin_render(struct wk_request *req, struct wk_response *resp,
+    const struct wk__admin *ad, const char *name, struct wk_map *ctx,
+    int status);
+
+/* wk__admin_forbidden - the 403 page.  0, or -1. */
+int wk__admin_forbidden(struct wk_request *req, struct wk_response *resp);
+
+/* wk__admin_encode - append s percent-encoded for a query string. */
+void wk__admin_encode(wk_buf *b, const char *s);
+
+/* wk__admin_cell - the text field f of obj of m shows in a list or a
+ * read-only form: a choice's label, "Yes"/"No", the related row's label
+ * (fetched when the row did not bring it), "-" for null.  Arena memory;
+ * NULL on failure. */
+const char *wk__admin_cell(struct wk_request *req, const struct wk_model *m,
+    const struct wk_field *f, const void *obj);
+
+/* The pages (each returns 0 with resp filled, or -1). */
+int wk__admin_changelist(struct wk_request *req, struct wk_response *resp,
+    struct wk__admin *ad);
+int wk__admin_add(struct wk_request *req, struct wk_response *resp,
+    struct wk__admin *ad);
+int wk__admin_change(struct wk_request *req, struct wk_response *resp,
+    struct wk__admin *ad);
+int wk__admin_delete(struct wk_request *req, struct wk_response *resp,
+    struct wk__admin *ad);
+
+#endif /* WICK_ADMIN_INTERNAL_H */
