@@ -184,6 +184,7 @@ BLOG_SRCS = \
 	cgi-bin/blog/api.c \
 	cgi-bin/blog/pages.c \
 	cgi-bin/blog/accounts.c \
+	cgi-bin/blog/admin.c \
 	build/gen/blog_assets.c
 BLOG_MAIN = cgi-bin/blog/main.c
 

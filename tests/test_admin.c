@@ -388,6 +388,7 @@ test_changelist(void **state)
 	assert_non_null(strstr(r.body, "<td>Yes</td>"));
 	assert_non_null(strstr(r.body, "<td>News</td>"));
 	assert_non_null(strstr(r.body, "href=\"?p=2\""));
+	assert_non_null(strstr(r.body, ">Add entry</a>"));
 	wk_test_response_free(&r);
 	get(NULL, BASE "?p=2", &r);
 	assert_int_equal(r.status, 200);

@@ -8,6 +8,7 @@
  */
 #include <stddef.h>
 
+#include "wick/admin/admin.h"
 #include "wick/http/app.h"
 #include "wick/auth/auth.h"
 #include "wick/auth/csrf.h"
@@ -36,6 +37,8 @@ static const struct wk_route blog_routes[] = {
 	    WK_POST, NULL },
 	/* the JSON API (api.c) */
 	{ "api/", NULL, NULL, 0, blog_api_routes },
+	/* the admin site (admin.c) */
+	WK_ADMIN_ROUTES("admin/", &blog_admin_site),
 	WK_ROUTES_END
 };
 

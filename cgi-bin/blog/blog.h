@@ -36,6 +36,10 @@ int blog_error_page(struct wk_request *req, struct wk_response *resp,
 extern const struct wk_route blog_api_routes[];
 extern const struct wk_command blog_api_commands[];
 
+/* admin.c: the admin site, mounted at "admin/" (wick/admin/admin.h). */
+struct wk_admin_site;
+extern struct wk_admin_site blog_admin_site;
+
 /* accounts.c: login, logout, new posts, comments. */
 int blog_login(struct wk_request *req, struct wk_response *resp);
 int blog_logout(struct wk_request *req, struct wk_response *resp);

@@ -467,6 +467,7 @@ wk__admin_changelist(struct wk_request *req, struct wk_response *resp,
 	    wk_map_set(a, ctx, "model_name", wk_val_str(
 	    cl.m->verbose_name_plural != NULL ? cl.m->verbose_name_plural :
 	    vn)) != 0 ||
+	    wk_map_set(a, ctx, "verbose_name", wk_val_str(vn)) != 0 ||
 	    wk_map_set(a, ctx, "app_label", wk_val_str(cl.e->app_label)) ||
 	    wk_map_set(a, ctx, "app_url", wk_val_str(wk_arena_printf(a,
 	    "%s%s/", ad->base, cl.e->app_label))) != 0 ||

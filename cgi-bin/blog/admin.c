@@ -1,0 +1,57 @@
+/*
+ * admin.c - the blog's admin site (wick/admin/admin.h), mounted at
+ * "admin/" in app.c: posts with every change-list option, comments with
+ * a few.  The setup runs on the first admin request only, so /hello and
+ * the other pages never run a line of it.
+ */
+#include <stddef.h>
+
+#include "wick/admin/admin.h"
+#include "blog.h"
+#include "models.h"
+
+static const char *const post_list[] = { "title", "published",
+    "author_name", "created", NULL };
+static const char *const post_filter[] = { "published", "author", NULL };
+static const char *const post_search[] = { "^title", "=slug", "body",
+    "author_name", NULL };
+static const char *const post_fields[] = { "title", "slug", "body",
+    "author_name", "author", "published", "created", NULL };
+
+static const struct wk_model_admin post_admin = {
+	.list_display = post_list,
+	.list_filter = post_filter,
+	.search_fields = post_search,
+	.ordering = "-created",
+	.list_per_page = 50,
+	.fields = post_fields,
+};
+
+static const char *const comment_list[] = { "name", "post", "created",
+    NULL };
+static const char *const comment_filter[] = { "post", NULL };
+static const char *const comment_search[] = { "name", "body", NULL };
+static const char *const comment_readonly[] = { "created", NULL };
+
+static const struct wk_model_admin comment_admin = {
+	.list_display = comment_list,
+	.list_filter = comment_filter,
+	.search_fields = comment_search,
+	.ordering = "-created",
+	.readonly_fields = comment_readonly,
+};
+
+static int
+blog_admin_setup(struct wk_admin_site *site)
+{
+	if (wk_admin_register(site, &blog_post_model, &post_admin) != 0 ||
+	    wk_admin_register(site, &blog_comment_model, &comment_admin) != 0)
+		return -1;
+	return 0;
+}
+
+struct wk_admin_site blog_admin_site = {
+	.title = "Blog administration",
+	.setup = blog_admin_setup,
+	.templates = &blog_templates,
+};
