@@ -298,7 +298,7 @@ build/gen/blog_assets.c: $(TPL_TOOL) $(BLOG_ASSET_FILES) \
 		--source-dir $(CURDIR)/cgi-bin/blog/templates --out $@
 
 # The library's own templates (and static files, when it has some), under
-# names starting "wick/": embedded in libwick the same way, as
+# names starting "wick/" (and "admin/", the admin site's): embedded in libwick the same way, as
 # wk_library_templates, and searched after the app's (template.h).  No
 # --source-dir: an installed libwick must never read templates back from
 # the source tree it was built in (DEBUG reloads are for an app's own).

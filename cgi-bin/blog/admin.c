@@ -31,14 +31,12 @@ static const char *const comment_list[] = { "name", "post", "created",
     NULL };
 static const char *const comment_filter[] = { "post", NULL };
 static const char *const comment_search[] = { "name", "body", NULL };
-static const char *const comment_readonly[] = { "created", NULL };
 
 static const struct wk_model_admin comment_admin = {
 	.list_display = comment_list,
 	.list_filter = comment_filter,
 	.search_fields = comment_search,
 	.ordering = "-created",
-	.readonly_fields = comment_readonly,
 };
 
 static int

@@ -77,7 +77,8 @@ struct wk_template_set {
  * The library's own templates and static files (Django's contrib app
  * templates): built by tools/wk-templates from src/template/templates/
  * into libwick, under names that start with "wick/" (wick/base.html: the
- * skeleton the library's own pages extend).  Every lookup -
+ * skeleton the library's own pages extend) or, for the admin site's,
+ * "admin/" (wick/admin/admin.h).  Every lookup -
  * wk_template_load, wk_render, {% extends %}, {% include %},
  * wk_asset_find - searches the app's set first and this one after, so an
  * app overrides a library template by shipping its own under the same
