@@ -1,6 +1,8 @@
 /*
- * internal.h - what the admin's files share (site.c dispatches; the
- * change list is changelist.c; add, change and delete are edit.c).
+ * internal.h - what the admin's files share: site.c parses the URL and
+ * dispatches to the change list (changelist.c) and to add, change and
+ * delete (edit.c); all of them use the helpers of page.c, which calls
+ * none of them back.
  */
 #ifndef WICK_ADMIN_INTERNAL_H
 #define WICK_ADMIN_INTERNAL_H
