@@ -25,6 +25,9 @@
 #include "wick/core/log.h"
 #include "wick/db/orm.h"
 #include "wick/front/testclient.h"
+#include "wick/http/middleware.h"
+#include "wick/auth/session.h"
+#include "wick/auth/csrf.h"
 #include "fixture/fixture.h"
 
 #define PW "correct horse"
@@ -796,6 +799,101 @@ test_not_found(void **state)
 	wk_test_response_free(&r);
 }
 
+/* A site whose setup fails, and a route to the view without a site. */
+static int
+bad_setup(struct wk_admin_site *site)
+{
+	static const char *const nope[] = { "nope", NULL };
+	static const struct wk_model_admin bad = { .list_display = nope };
+
+	return wk_admin_register(site, &fixture_entry_model, &bad);
+}
+
+static struct wk_admin_site bad_site = { .setup = bad_setup };
+
+static const struct wk_route bad_routes[] = {
+	WK_ADMIN_ROUTES("admin/", &bad_site),
+	{ "bare/", wk_admin_view, "bare", 0, NULL },
+	WK_ROUTES_END
+};
+
+static const struct wk_middleware *const bad_middleware[] = {
+	&wk_mw_security, &wk_mw_session, &wk_mw_csrf, &wk_mw_auth, NULL
+};
+
+static const struct wk_app bad_app = {
+	.name = "bad", .routes = bad_routes, .middleware = bad_middleware,
+};
+
+static void
+test_misconfigured(void **state)
+{
+	struct wk_test_client c;
+	struct wk_test_response r;
+	int i;
+
+	(void)state;
+	assert_int_equal(wk_test_client_init(&c, &bad_app, NULL), 0);
+	for (i = 0; i < 2; i++) {                     /* and stays so */
+		assert_int_equal(wk_test_get(&c, "/admin/", &r), 0);
+		assert_int_equal(r.status, 500);
+		wk_test_response_free(&r);
+	}
+	assert_int_equal(bad_site.ready, -1);
+	assert_int_equal(bad_site.n, 0);
+	assert_int_equal(wk_test_get(&c, "/bare/", &r), 0);
+	assert_int_equal(r.status, 500);
+	wk_test_response_free(&r);
+	wk_test_client_free(&c);
+}
+
+static void
+test_pages_misc(void **state)
+{
+	struct wk_test_response r;
+	char path[128];
+
+	(void)state;
+	/* staff asking for the login page again go where they were going */
+	get("boss", "/admin/login/?next=/admin/fixture/", &r);
+	assert_int_equal(r.status, 302);
+	assert_string_equal(wk_test_header(&r, "Location"), "/admin/fixture/");
+	wk_test_response_free(&r);
+	get(NULL, "/admin/login/", &r);
+	assert_int_equal(r.status, 302);
+	assert_string_equal(wk_test_header(&r, "Location"), "/admin/");
+	wk_test_response_free(&r);
+	/* HEAD is a GET */
+	{
+		struct wk_test_request rq = { .method = "HEAD", .path = BASE };
+		assert_int_equal(wk_test_request(&client, &rq, &r), 0);
+		assert_int_equal(r.status, 200);
+		wk_test_response_free(&r);
+	}
+	/* a label with markup is escaped in the flash message too */
+	snprintf(path, sizeof(path), BASE "%lld/delete/", alpha_id + 6);
+	post(path, "", &r);
+	assert_int_equal(r.status, 302);
+	wk_test_response_free(&r);
+	get(NULL, BASE, &r);
+	assert_non_null(strstr(r.body, "\xe2\x80\x9cGolf &lt;b&gt;\xe2\x80\x9d "
+	    "was deleted"));
+	assert_null(strstr(r.body, "Golf <b>"));
+	wk_test_response_free(&r);
+	/* the default configuration: one column, the row's label */
+	get(NULL, "/admin/fixture/category/", &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(nrows(&r), 2);
+	assert_non_null(strstr(r.body, ">News</a>"));
+	assert_null(strstr(r.body, "type=\"search\""));   /* no search */
+	assert_null(strstr(r.body, "By "));                 /* no filters */
+	wk_test_response_free(&r);
+	/* a search on a model without search_fields is ignored */
+	get(NULL, "/admin/fixture/category/?q=zzz", &r);
+	assert_int_equal(r.status, 200);
+	wk_test_response_free(&r);
+}
+
 int
 main(void)
 {
@@ -824,6 +922,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_csrf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_found, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_misconfigured, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_pages_misc, setup,
 		    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

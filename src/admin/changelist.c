@@ -105,7 +105,9 @@ cl_parse(struct wk_request *req, struct cl *cl)
 	char *w, *save = NULL, *copy;
 	size_t i;
 
-	if ((s = wk_request_get(req, "q")) != NULL && s[0] != '\0') {
+	/* a search where no field is searched is ignored, as Django does */
+	if ((s = wk_request_get(req, "q")) != NULL && s[0] != '\0' &&
+	    cl->o->search_fields != NULL && cl->o->search_fields[0] != NULL) {
 		cl->q = s;
 		if ((copy = wk_arena_strdup(req->arena, s)) == NULL)
 			return -1;
@@ -432,8 +434,11 @@ wk__admin_changelist(struct wk_request *req, struct wk_response *resp,
 	if (cl.page > pages)
 		return wk_error(req, resp, 404, "Invalid page");
 	if (cl.sort != NULL) {
-		wk_q_order_by(&q, wk_arena_printf(a, "%s%s", cl.desc ? "-" :
-		    "", cl.sort->name));
+		const char *o = wk_arena_printf(a, "%s%s", cl.desc ? "-" : "",
+		    cl.sort->name);
+		if (o == NULL)
+			return -1;
+		wk_q_order_by(&q, o);
 		if (!(cl.sort->flags & WK_PK))
 			wk_q_order_by(&q, "-id");
 	} else {
