@@ -608,6 +608,8 @@ test_change(void **state)
 	assert_non_null(strstr(r.body, "value=\"Alpha\""));
 	assert_non_null(strstr(r.body, "/delete/"));
 	assert_non_null(strstr(r.body, "<div>10</div>"));      /* hits */
+	assert_non_null(strstr(r.body, "href=\"/admin/fixture/entry/\">"
+	    "Entries</a>"));                           /* breadcrumbs */
 	wk_test_response_free(&r);
 	snprintf(body, sizeof(body), "title=Alpha+2&slug=alpha&status=d&"
 	    "category=%lld&body=&_continue=1", tech_id);

@@ -103,6 +103,13 @@ verbose(const struct wk_admin_entry *e)
 	    e->model_name;
 }
 
+static const char *
+verbose_plural(const struct wk_admin_entry *e)
+{
+	return e->model->verbose_name_plural != NULL ?
+	    e->model->verbose_name_plural : verbose(e);
+}
+
 /* The form page (add or change). */
 static int
 show_form(struct wk_request *req, struct wk_response *resp,
@@ -128,6 +135,8 @@ show_form(struct wk_request *req, struct wk_response *resp,
 	    wk_map_set(a, ctx, "is_new", wk_val_bool(obj == NULL)) != 0 ||
 	    wk_map_set(a, ctx, "object_label", wk_val_str(label)) != 0 ||
 	    wk_map_set(a, ctx, "model_name", wk_val_str(verbose(e))) != 0 ||
+	    wk_map_set(a, ctx, "model_plural",
+	    wk_val_str(verbose_plural(e))) != 0 ||
 	    wk_map_set(a, ctx, "list_url", wk_val_str(wk__admin_url(req, ad,
 	    e, ""))) != 0 ||
 	    wk_map_set(a, ctx, "app_label", wk_val_str(e->app_label)) != 0)
@@ -283,6 +292,8 @@ wk__admin_delete(struct wk_request *req, struct wk_response *resp,
 		    (ctx = wk__admin_context(req, ad, title)) == NULL ||
 		    wk_map_set(a, ctx, "object_label", wk_val_str(label)) ||
 		    wk_map_set(a, ctx, "model_name", wk_val_str(verbose(e))) ||
+		    wk_map_set(a, ctx, "model_plural",
+		    wk_val_str(verbose_plural(e))) != 0 ||
 		    wk_map_set(a, ctx, "list_url", wk_val_str(list)) != 0 ||
 		    wk_map_set(a, ctx, "change_url", wk_val_str(
 		    wk_arena_printf(a, "%s%lld/change/", list, ad->id))) != 0)

@@ -63,8 +63,8 @@
  * app, model or id is 404.
  *
  * The change list reads ?q= (search), ?o= (sort), ?p= (page, 1-based) and
- * one parameter per list_filter field (its name, the value to match;
- * "FIELD__isnull=1" for a null FK).  A sort or filter naming anything
+ * one parameter per list_filter field (its name, the value to match:
+ * a choice's value, 0 or 1, a row's id).  A sort or filter naming anything
  * but a declared field is ignored (Django shows the list unfiltered); a
  * filter value that is not one of the field's values (a choice, 0/1, a
  * whole number) is 400; a page out of range is 404.  All of it reaches
