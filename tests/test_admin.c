@@ -186,7 +186,13 @@ test_register(void **state)
 	static const char *const int_search[] = { "hits", NULL };
 	static const char *const id_field[] = { "id", NULL };
 	static const char *const good_search[] = { "^title", "=slug", NULL };
+	static const char *const col_field[] = { "title", "words", NULL };
+	static const struct wk_admin_column no_fn[] = {
+		{ "words", NULL, NULL }, { NULL, NULL, NULL } };
 	const struct wk_model_admin o_display = { .list_display = bad_field };
+	const struct wk_model_admin o_col = { .list_display = col_field };
+	const struct wk_model_admin o_nofn = { .list_display = col_field,
+	    .columns = no_fn };
 	const struct wk_model_admin o_filter = { .list_filter = text_filter };
 	const struct wk_model_admin o_search = { .search_fields = int_search };
 	const struct wk_model_admin o_ro = { .readonly_fields = id_field };
@@ -201,6 +207,10 @@ test_register(void **state)
 	memset(&site, 0, sizeof(site));
 	assert_int_equal(wk_admin_register(&site, &fixture_entry_model,
 	    &o_display), -1);
+	assert_int_equal(wk_admin_register(&site, &fixture_entry_model,
+	    &o_col), -1);                         /* no such column */
+	assert_int_equal(wk_admin_register(&site, &fixture_entry_model,
+	    &o_nofn), -1);                        /* a column without value */
 	assert_int_equal(wk_admin_register(&site, &fixture_entry_model,
 	    &o_filter), -1);
 	assert_int_equal(wk_admin_register(&site, &fixture_entry_model,
@@ -392,6 +402,10 @@ test_changelist(void **state)
 	assert_non_null(strstr(r.body, "<td>News</td>"));
 	assert_non_null(strstr(r.body, "href=\"?p=2\""));
 	assert_non_null(strstr(r.body, ">Add entry</a>"));
+	/* the computed column: a plain header, its text escaped */
+	assert_non_null(strstr(r.body, "<th scope=\"col\">Summary</th>"));
+	assert_non_null(strstr(r.body, "<td>&lt;i&gt;alpha&lt;/i&gt; x10</td>"));
+	assert_null(strstr(r.body, "<i>alpha</i>"));
 	wk_test_response_free(&r);
 	get(NULL, BASE "?p=2", &r);
 	assert_int_equal(r.status, 200);
@@ -431,6 +445,10 @@ test_changelist_sort(void **state)
 	assert_int_equal(r.status, 200);
 	assert_true(strstr(r.body, ">Alpha<") < strstr(r.body, ">Bravo<"));
 	assert_null(strstr(r.body, "class=\"asc\""));
+	wk_test_response_free(&r);
+	get(NULL, BASE "?o=summary", &r);            /* computed: ignored */
+	assert_int_equal(r.status, 200);
+	assert_true(strstr(r.body, ">Alpha<") < strstr(r.body, ">Bravo<"));
 	wk_test_response_free(&r);
 	get(NULL, BASE "?o=title;DROP%20TABLE%20fixture_entry", &r);
 	assert_int_equal(r.status, 200);

@@ -310,6 +310,16 @@ headers(struct wk_request *req, const struct cl *cl, struct wk_list *out)
 	}
 	for (i = 0; cl->o->list_display[i] != NULL; i++) {
 		f = wk_model_field(cl->m, cl->o->list_display[i]);
+		if (f == NULL) {                      /* computed: no sort */
+			const struct wk_admin_column *c = wk__admin_column(
+			    cl->o, cl->o->list_display[i]);
+			if ((m = wk_map_new(a)) == NULL ||
+			    wk_map_set(a, m, "label", wk_val_str(c->label !=
+			    NULL ? c->label : c->name)) != 0 ||
+			    wk_list_push(a, out, wk_val_map(m)) != 0)
+				return -1;
+			continue;
+		}
 		on = cl->sort == f;
 		o = wk_arena_printf(a, "%s%s", on && !cl->desc ? "-" : "",
 		    f->name);
@@ -353,8 +363,11 @@ rows_value(struct wk_request *req, struct wk__admin *ad,
 			continue;
 		}
 		for (j = 0; cl->o->list_display[j] != NULL; j++) {
-			text = wk__admin_cell(req, cl->m, wk_model_field(cl->m,
-			    cl->o->list_display[j]), rows[i]);
+			const char *name = cl->o->list_display[j];
+			const struct wk_field *f = wk_model_field(cl->m, name);
+			text = f != NULL ? wk__admin_cell(req, cl->m, f,
+			    rows[i]) : wk__admin_column(cl->o, name)->value(req,
+			    rows[i]);
 			if (text == NULL ||
 			    wk_list_push(a, cells, wk_val_str(text)) != 0)
 				return -1;
@@ -446,10 +459,12 @@ wk__admin_changelist(struct wk_request *req, struct wk_response *resp,
 		    "-id");
 	}
 	for (i = 0; cl.o->list_display != NULL &&
-	    cl.o->list_display[i] != NULL; i++)
-		if (wk_model_field(cl.m, cl.o->list_display[i])->kind ==
-		    WK_FIELD_FK)
-			wk_q_select_related(&q, cl.o->list_display[i]);
+	    cl.o->list_display[i] != NULL; i++) {
+		const struct wk_field *f = wk_model_field(cl.m,
+		    cl.o->list_display[i]);
+		if (f != NULL && f->kind == WK_FIELD_FK)
+			wk_q_select_related(&q, f->name);
+	}
 	wk_q_limit(&q, per, (cl.page - 1) * per);
 	if ((st = wk_q_list(&q, &rows, &n)) != WK_DB_OK)
 		return wk_db_respond(req, resp, st, 0);

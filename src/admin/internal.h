@@ -62,6 +62,10 @@ void wk__admin_encode(wk_buf *b, const char *s);
 const char *wk__admin_cell(struct wk_request *req, const struct wk_model *m,
     const struct wk_field *f, const void *obj);
 
+/* wk__admin_column - the computed column of o named name, or NULL. */
+const struct wk_admin_column *wk__admin_column(const struct wk_model_admin *o,
+    const char *name);
+
 /* The pages (each returns 0 with resp filled, or -1). */
 int wk__admin_changelist(struct wk_request *req, struct wk_response *resp,
     struct wk__admin *ad);

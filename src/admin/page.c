@@ -150,3 +150,15 @@ wk__admin_cell(struct wk_request *req, const struct wk_model *m,
 			return f->choices[i].label;
 	return wk_arena_strndup(req->arena, p, n);
 }
+
+/* see internal.h */
+const struct wk_admin_column *
+wk__admin_column(const struct wk_model_admin *o, const char *name)
+{
+	size_t i;
+
+	for (i = 0; o->columns != NULL && o->columns[i].name != NULL; i++)
+		if (strcmp(o->columns[i].name, name) == 0)
+			return &o->columns[i];
+	return NULL;
+}

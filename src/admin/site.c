@@ -133,8 +133,27 @@ wk_admin_register(struct wk_admin_site *site, const struct wk_model *m,
 		    "key are not supported yet", m->name);
 		return -1;
 	}
-	if (check_names(m, "list_display", opts->list_display, 0, NULL) ||
-	    check_names(m, "list_filter", opts->list_filter, 0, ok_filter) ||
+	for (i = 0; opts->columns != NULL && opts->columns[i].name != NULL;
+	    i++)
+		if (opts->columns[i].value == NULL) {
+			wk_log(NULL, WK_LOG_ERROR, "admin: %s: column '%s' has "
+			    "no value function", m->name,
+			    opts->columns[i].name);
+			return -1;
+		}
+	for (i = 0; opts->list_display != NULL &&
+	    opts->list_display[i] != NULL; i++) {
+		const char *n = opts->list_display[i];
+		if (i >= WK_ADMIN_MAX_NAMES ||
+		    (wk_model_field(m, n) == NULL &&
+		    wk__admin_column(opts, n) == NULL)) {
+			wk_log(NULL, WK_LOG_ERROR, "admin: %s: list_display: "
+			    "'%s' is neither a field nor a column (or more "
+			    "than %d names)", m->name, n, WK_ADMIN_MAX_NAMES);
+			return -1;
+		}
+	}
+	if (check_names(m, "list_filter", opts->list_filter, 0, ok_filter) ||
 	    check_names(m, "search_fields", opts->search_fields, 1,
 	    ok_search) ||
 	    check_names(m, "fields", opts->fields, 0, ok_editable) ||

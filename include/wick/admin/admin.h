@@ -99,15 +99,37 @@ struct wk_response;
 #define WK_ADMIN_FK_FILTER_MAX 50
 
 /*
+ * A computed column of the change list (Django's list_display callable):
+ * list_display names it like a field.  value returns the cell's text for
+ * row (a struct of the model; static, row's or req->arena's memory; NULL
+ * on failure, which makes the page a 500).  The text is escaped when it
+ * is shown, like every cell; a computed column is not sortable.
+ *
+ *   static const char *post_words(struct wk_request *req, const void *row)
+ *   { const struct blog_post *p = row; return wk_arena_printf(req->arena,
+ *         "%zu", count_words(p->body)); }
+ *   static const struct wk_admin_column post_columns[] = {
+ *       { "words", "words", post_words }, { NULL, NULL, NULL } };
+ */
+struct wk_admin_column {
+	const char *name;                    /* what list_display names */
+	const char *label;                   /* the header; NULL: name */
+	const char *(*value)(struct wk_request *req, const void *row);
+};
+
+/*
  * The configuration of one model (Django's ModelAdmin); zero or NULL is
  * the default.  Lists are NULL-terminated arrays of field names of the
  * model, checked by wk_admin_register.
  */
 struct wk_model_admin {
-	/* The change list's columns: fields ("id" allowed).  NULL: one
-	 * column, the row's label (wk_model_str).  The first column links
-	 * to the change page. */
+	/* The change list's columns: fields ("id" allowed) or names of
+	 * .columns.  NULL: one column, the row's label (wk_model_str).  The
+	 * first column links to the change page. */
 	const char *const *list_display;
+	/* Computed columns list_display may name, ended by { NULL }; NULL:
+	 * none. */
+	const struct wk_admin_column *columns;
 	/* The filter sidebar: BOOL fields, fields with choices, FKs. */
 	const char *const *list_filter;
 	/* The search box: TEXT fields, each prefixed "^" (starts with),
@@ -158,7 +180,8 @@ struct wk_admin_site {
 /*
  * wk_admin_register - add model m to site with configuration opts (NULL:
  * the defaults; not copied, keep it static).  Checks opts against the
- * metadata: every name a field of m; list_filter fields BOOL, with
+ * metadata: every name a field of m (in list_display, or a name of
+ * opts->columns, each with a value function); list_filter fields BOOL, with
  * choices, or FKs; search_fields TEXT; fields and readonly_fields never
  * the key; ordering accepted by wk_q_order_by; list_per_page >= 0; at
  * most WK_ADMIN_MAX_NAMES names a list.  Returns 0, or -1 (logged with
