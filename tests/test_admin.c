@@ -688,9 +688,15 @@ test_delete(void **state)
 	post(path, "", &r);
 	assert_int_equal(r.status, 404);
 	wk_test_response_free(&r);
-	/* a category entries point at is protected */
+	/* a category entries point at is protected: the page says so */
 	snprintf(path, sizeof(path), "/admin/fixture/category/%lld/delete/",
 	    news_id);
+	get(NULL, path, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Cannot delete category"));
+	assert_non_null(strstr(r.body, "<li>1 entry</li>"));  /* Alpha went */
+	assert_null(strstr(r.body, "Yes, I"));
+	wk_test_response_free(&r);
 	post(path, "", &r);
 	assert_int_equal(r.status, 302);
 	assert_non_null(strstr(wk_test_header(&r, "Location"), "/change/"));

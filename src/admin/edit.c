@@ -267,6 +267,55 @@ wk__admin_change(struct wk_request *req, struct wk_response *resp,
 	return form_page(req, resp, ad, obj, can_change);
 }
 
+/* The linker's bounds of the models' section (model.h; weak: a binary
+ * may define no model). */
+extern const struct wk_model *const __start_wk_models[]
+    __attribute__((weak));
+extern const struct wk_model *const __stop_wk_models[]
+    __attribute__((weak));
+
+/*
+ * What deleting row id of m does to the rows that point at it, one step
+ * deep: "3 comments" into gone (CASCADE) or kept (PROTECT: the delete
+ * will be refused).  A model whose table this database lacks (linked in
+ * but not migrated) is skipped.  0, or -1 on allocation failure.
+ */
+static int
+related_rows(struct wk_request *req, const struct wk_model *m, long long id,
+    struct wk_list *gone, struct wk_list *kept)
+{
+	const struct wk_model *const *p;
+	const struct wk_field *f;
+	struct wk_query q;
+	const char *text, *name;
+	long long n;
+	size_t i;
+
+	if (__start_wk_models == NULL || __stop_wk_models == NULL)
+		return 0;
+	for (p = __start_wk_models; p < __stop_wk_models; p++) {
+		for (i = 1; i < (*p)->nfields; i++) {
+			f = &(*p)->fields[i];
+			if (f->kind != WK_FIELD_FK || f->to != m ||
+			    f->on_delete == WK_SET_NULL)
+				continue;
+			wk_q_init(&q, req->arena, *p);
+			wk_q_filter(&q, f->name, wk_val_int(id));
+			if (wk_q_count(&q, &n) != WK_DB_OK || n == 0)
+				continue;
+			name = n == 1 || (*p)->verbose_name_plural == NULL ?
+			    (*p)->verbose_name : (*p)->verbose_name_plural;
+			text = wk_arena_printf(req->arena, "%lld %s", n,
+			    name != NULL ? name : (*p)->name);
+			if (text == NULL || wk_list_push(req->arena,
+			    f->on_delete == WK_PROTECT ? kept : gone,
+			    wk_val_str(text)) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 /* see internal.h */
 int
 wk__admin_delete(struct wk_request *req, struct wk_response *resp,
@@ -287,10 +336,15 @@ wk__admin_delete(struct wk_request *req, struct wk_response *resp,
 	    (list = wk__admin_url(req, ad, e, "")) == NULL)
 		return -1;
 	if (req->method != WK_METHOD_POST) {
+		struct wk_list *gone = wk_list_new(a), *kept = wk_list_new(a);
 		title = wk_arena_printf(a, "Delete %s", verbose(e));
-		if (title == NULL ||
+		if (title == NULL || gone == NULL || kept == NULL ||
+		    related_rows(req, e->model, ad->id, gone, kept) != 0 ||
 		    (ctx = wk__admin_context(req, ad, title)) == NULL ||
-		    wk_map_set(a, ctx, "object_label", wk_val_str(label)) ||
+		    wk_map_set(a, ctx, "cascades", wk_val_list(gone)) != 0 ||
+		    wk_map_set(a, ctx, "protected", wk_val_list(kept)) != 0)
+			return -1;
+		if (wk_map_set(a, ctx, "object_label", wk_val_str(label)) ||
 		    wk_map_set(a, ctx, "model_name", wk_val_str(verbose(e))) ||
 		    wk_map_set(a, ctx, "model_plural",
 		    wk_val_str(verbose_plural(e))) != 0 ||

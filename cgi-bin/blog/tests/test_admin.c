@@ -131,6 +131,12 @@ test_comment_delete(void **state)
 
 	(void)state;
 	assert_int_equal(wk_test_force_login(&client, "root"), 0);
+	/* the post's page names what goes with it */
+	snprintf(path, sizeof(path), "/admin/blog/post/%lld/delete/", post_id);
+	assert_int_equal(wk_test_get(&client, path, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "<li>1 comment</li>"));
+	wk_test_response_free(&r);
 	snprintf(path, sizeof(path), "/admin/blog/comment/%lld/delete/",
 	    comment_id);
 	assert_int_equal(wk_test_get(&client, path, &r), 0);

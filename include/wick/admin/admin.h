@@ -46,7 +46,9 @@
  *   APP/MODEL/                the change list
  *   APP/MODEL/add/            the add form
  *   APP/MODEL/ID/change/      the change form (read-only for view only)
- *   APP/MODEL/ID/delete/      the confirmation page; POST deletes
+ *   APP/MODEL/ID/delete/      the confirmation page, naming the rows
+ *                             that go with it (CASCADE, one step) or
+ *                             that forbid it (PROTECT); POST deletes
  *   APP/MODEL/ID/             redirects to ID/change/
  *
  * Who gets in: only an active staff user (is_active and is_staff); anyone
