@@ -999,6 +999,44 @@ test_two_users_flash_upload(void **state)
 	unlink(sock_path);
 }
 
+/*
+ * A view that crashes: its request is answered 500 (records laid out
+ * before it ran), the process ends with 70, and the request before it on
+ * the same connection was answered whole.
+ */
+static void
+test_crash_answers_500(void **state)
+{
+	struct wk_settings s = ca.settings;
+	pid_t pid;
+	int fd;
+
+	(void)state;
+	s.fastcgi_max_requests = 100;
+	pid = start_server(&s);
+	fd = client_connect();
+	assert_int_equal(roundtrip(fd, 1, 1, get("/hello", NULL), NULL, 0,
+	    resp, sizeof(resp)), 0);
+	assert_non_null(strstr(resp, "Hello, world"));
+	assert_int_equal(roundtrip(fd, 2, 1, get("/crash/", NULL), NULL, 0,
+	    resp, sizeof(resp)), 0);
+	assert_non_null(strstr(resp, "Status: 500"));
+	assert_non_null(strstr(resp, "Server Error (500)"));
+	close(fd);
+	assert_int_equal(child_exit(pid, 3000), 70);
+	unlink(sock_path);
+	/* the next process serves as if nothing happened */
+	pid = start_server(&s);
+	fd = client_connect();
+	assert_int_equal(roundtrip(fd, 1, 0, get("/hello", NULL), NULL, 0,
+	    resp, sizeof(resp)), 0);
+	assert_non_null(strstr(resp, "Hello, world"));
+	close(fd);
+	kill(pid, SIGTERM);
+	assert_int_equal(child_exit(pid, 3000), 0);
+	unlink(sock_path);
+}
+
 static void
 test_post_body_and_413(void **state)
 {
@@ -1101,6 +1139,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_two_users_alternate,
 		    loop_setup, loop_teardown),
 		cmocka_unit_test_setup_teardown(test_two_users_flash_upload,
+		    loop_setup, loop_teardown),
+		cmocka_unit_test_setup_teardown(test_crash_answers_500,
 		    loop_setup, loop_teardown),
 		cmocka_unit_test_setup_teardown(test_post_body_and_413,
 		    loop_setup, loop_teardown),
