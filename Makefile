@@ -128,7 +128,8 @@ BEARSSL_CFLAGS = -W -Wall -O2 -fstack-protector-strong
 RUN_PKGS  = gcc make musl-tools dpkg-dev tcl xz-utils file unicode-data
 TEST_PKGS = $(RUN_PKGS) libcmocka-dev libsqlite3-dev libbearssl-dev \
             apache2 curl clang libclang-rt-14-dev valgrind sqlite3 \
-            python3 python3-django strace pkg-config mandoc groff-base
+            python3 python3-django strace pkg-config mandoc groff-base \
+            libapache2-mod-fcgid nginx fcgiwrap lighttpd busybox
 # `make bench` also drives Apache with wrk (bench/apache.sh).
 BENCH_PKGS = wrk
 
@@ -647,7 +648,7 @@ build/bench/pbkdf2_bench: bench/pbkdf2_bench.c src/core/crypto.c src/core/random
 		$(DEPS_DIR)/lib/libbearssl.a
 
 clean:
-	rm -rf build/glibc build/asan build/musl build/fuzz build/e2e build/bench \
+	rm -rf build/glibc build/asan build/musl build/fuzz build/e2e build/deploy build/bench \
 		build/gen build/tools build/man $(APPS)
 
 distclean: clean
