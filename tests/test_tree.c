@@ -261,7 +261,21 @@ differs(const char *name, const struct wk_template *tree, const char *src,
 	return 0;
 }
 
-/* Every template: the tree renders what a parse of its source does. */
+/* The set's file called name. */
+static const struct wk_template_file *
+file_named(const char *name)
+{
+	const struct wk_template_set *s = &fixture_tree_templates;
+
+	for (size_t i = 0; i < s->n_files; i++)
+		if (strcmp(s->files[i].name, name) == 0)
+			return &s->files[i];
+	fail_msg("no template %s", name);
+	return NULL;
+}
+
+/* Every template: the tree renders what a parse of its source does
+ * (bad_*.html fail to render: test_tree_late_filter_check). */
 static void
 test_tree_renders_as_parsed(void **state)
 {
@@ -275,10 +289,35 @@ test_tree_renders_as_parsed(void **state)
 	for (size_t i = 0; i < s->n_files; i++) {
 		f = &s->files[i];
 		assert_non_null(f->tree);
+		if (strncmp(f->name, "bad_", 4) == 0)
+			continue;
 		assert_int_equal(differs(f->name, f->tree, f->text, f->len, ctx,
 		    &ok), 0);
 		assert_true(ok);   /* two equal errors would prove little */
 	}
+}
+
+/*
+ * An app's filter is registered at run time, so the build checks only its
+ * name: the tree looks it up when rendering and checks its argument then,
+ * as the parser would have ("shout" takes none).
+ */
+static void
+test_tree_late_filter_check(void **state)
+{
+	const struct wk_template_file *f = file_named("bad_arg.html");
+	struct wk_template_error err;
+	struct wk_template *parsed;
+	struct outcome o;
+
+	(void)state;
+	run(f->tree, &fixture_tree_templates, context(), &o);
+	assert_int_equal(o.rc, -1);
+	assert_non_null(strstr(o.msg, "filter 'shout' takes no argument"));
+	assert_int_equal(wk_template_parse(&arena, f->name, f->text, f->len, 0,
+	    &parsed, &err), -1);
+	assert_string_equal(err.message, "bad_arg.html:1:9: filter 'shout' "
+	    "takes no argument");
 }
 
 /* The pieces the parse-free path must get right, spelled out. */
@@ -331,14 +370,14 @@ test_tree_loader(void **state)
 	assert_non_null(s->source_dir);
 	t = wk_template_load(s, "every.html", 1, &arena, &err);
 	assert_non_null(t);
-	assert_ptr_not_equal(t, s->files[3].tree);
-	assert_string_equal(s->files[3].name, "every.html");
-	assert_int_equal(differs("every.html", s->files[3].tree,
-	    s->files[3].text, s->files[3].len, context(), &ok), 0);
+	assert_ptr_not_equal(t, file_named("every.html")->tree);
+	assert_int_equal(differs("every.html", file_named("every.html")->tree,
+	    file_named("every.html")->text, file_named("every.html")->len,
+	    context(), &ok), 0);
 	/* A set without trees (the fixture's own, written by hand) parses. */
 	t = wk_template_load(&plain_set, "part.html", 0, &arena, &err);
 	assert_non_null(t);
-	assert_ptr_not_equal(t, s->files[4].tree);
+	assert_ptr_not_equal(t, file_named("part.html")->tree);
 	assert_ptr_equal(wk_template_load(&plain_set, "part.html", 0, &arena,
 	    &err), t);  /* parsed once, then cached */
 }
@@ -347,26 +386,28 @@ test_tree_loader(void **state)
 static void
 test_tree_check_can_fail(void **state)
 {
-	const struct wk_template_set *s = &fixture_tree_templates;
+	const struct wk_template_file *base = file_named("base.html");
+	const struct wk_template_file *every = file_named("every.html");
+	const struct wk_template_file *part = file_named("part.html");
+	const char *longer = "Hi {{ who|default:\"nobody\" }} "
+	    "{{ n|add:2 }}!\n";
 	struct wk_map *ctx = context();
 	struct wk_template changed;
 	int ok;
 
 	(void)state;
 	/* another template's tree */
-	assert_int_equal(differs("part.html", s->files[0].tree,
-	    s->files[4].text, s->files[4].len, ctx, &ok), 1);
+	assert_int_equal(differs("part.html", base->tree, part->text,
+	    part->len, ctx, &ok), 1);
 	/* the right tree, one node short */
-	memcpy(&changed, s->files[3].tree, sizeof(changed));
+	memcpy(&changed, every->tree, sizeof(changed));
 	assert_non_null(changed.body);
 	changed.body = changed.body->next;
-	assert_int_equal(differs("every.html", &changed, s->files[3].text,
-	    s->files[3].len, ctx, &ok), 1);
+	assert_int_equal(differs("every.html", &changed, every->text,
+	    every->len, ctx, &ok), 1);
 	/* the right tree against a source one byte longer */
-	assert_int_equal(differs("part.html", s->files[4].tree,
-	    "Hi {{ who|default:\"nobody\" }} {{ n|add:2 }}!\n",
-	    strlen("Hi {{ who|default:\"nobody\" }} {{ n|add:2 }}!\n"), ctx,
-	    &ok), 1);
+	assert_int_equal(differs("part.html", part->tree, longer,
+	    strlen(longer), ctx, &ok), 1);
 }
 
 int
@@ -374,6 +415,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_tree_renders_as_parsed,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tree_late_filter_check,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tree_output, setup,
 		    teardown),

@@ -567,13 +567,20 @@ put_operand(struct emit *e, FILE *w, const struct tpl_operand *o)
 	fprintf(w, ", %zu }", o->nsegs);
 }
 
+static int
+is_builtin(const struct tpl_filter_def *d)
+{
+	return d != NULL && d >= tpl_builtin_filters &&
+	    d < tpl_builtin_filters + tpl_builtin_nfilters;
+}
+
 /* A filter's definition: the built-in table's entry, else NULL (an app's
- * filter, registered at run time: looked up when rendering). */
+ * filter, registered at run time: looked up, and its argument checked,
+ * when rendering; the tree marks it late). */
 static void
 put_filter_def(FILE *w, const struct tpl_filter_def *d)
 {
-	if (d != NULL && d >= tpl_builtin_filters &&
-	    d < tpl_builtin_filters + tpl_builtin_nfilters)
+	if (is_builtin(d))
 		fprintf(w, "&tpl_builtin_filters[%zu]",
 		    (size_t)(d - tpl_builtin_filters));
 	else
@@ -606,10 +613,10 @@ put_expr(struct emit *e, FILE *w, const struct tpl_expr *x)
 			put_str(e, fa, f->name, f->namelen);
 			fprintf(fa, ", %zu, %d, ", f->namelen, f->has_arg);
 			put_operand(e, fa, &f->arg);
-			fputs(" }", fa);
+			fprintf(fa, ", %d }", !is_builtin(f->def));
 		}
 		if (x->nfilters == 0)
-			fputs(" { NULL, NULL, 0, 0, { 0 } }", fa);
+			fputs(" { NULL, NULL, 0, 0, { 0 }, 0 }", fa);
 		fputs(" }", fa);
 		snprintf(decl, sizeof(decl), "struct tpl_filter %s[]",
 		    new_obj(e, fname));

@@ -49,6 +49,9 @@ struct tpl_filter {
 	size_t namelen;
 	int has_arg;
 	struct tpl_operand arg;
+	int late;                          /* a built tree's app filter: def
+	                                      looked up and the argument
+	                                      checked when rendering */
 };
 
 /* `post.title|truncatechars:40|upper` */
