@@ -14,7 +14,10 @@
  * Static files get a content-hashed name (style.css -> style.3f2a9c1b.css)
  * so the binary can serve them with a one-year immutable cache lifetime: a
  * changed file has a new name.  The output is one C file defining
- * `const struct wk_template_set <app>_templates`.
+ * `const struct wk_template_set <app>_templates`; beside each template's
+ * source it holds the tree the check parsed, as static const data (see
+ * "the parsed tree as C data" below), so the binary never parses an
+ * embedded template.
  */
 #include <dirent.h>
 #include <errno.h>

@@ -16,7 +16,9 @@
  *               stack, filter chains, escaped output, tpl_fail, step limit
  *   load.c      finds templates (the app's set, then the library's;
  *               embedded or on disk), caches them, finds static files
- *   parse.c     text into the node tree declared here; the tag registry
+ *   parse.c     text into the node tree (wick/template/tree.h, public
+ *               for the trees tools/wk-templates writes as C data); the
+ *               tag registry
  *   filters*.c  the filters: filters.c the table, the registry and the
  *               small ones, then one file per concern (text, url, list,
  *               number, date, json)
