@@ -192,7 +192,8 @@ BLOG_MAIN = cgi-bin/blog/main.c
 # and are linked with the demo too.
 TEST_SRCS = $(sort $(wildcard tests/test_*.c))
 FIXTURE_SRCS = tests/fixture/app.c tests/fixture/models.c \
-	tests/fixture/notes.c tests/fixture/tempdb.c
+	tests/fixture/notes.c tests/fixture/tempdb.c \
+	build/gen/fixture_tree_assets.c
 BLOG_TEST_SRCS = $(sort $(wildcard cgi-bin/blog/tests/test_*.c))
 FUZZ_SRCS = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
@@ -308,6 +309,19 @@ $(LIB_ASSETS): $(TPL_TOOL) $(LIB_ASSET_FILES) src/template/templates
 	@mkdir -p $(@D)
 	$(TPL_TOOL) --app wk_library --templates src/template/templates \
 		--out $@
+
+# Templates for tests/test_tree.c (every node kind), embedded the way an
+# app's are, with their trees: the test renders each tree against a parse
+# of its source.  shout and sum are the test's own filter and tag.
+TREE_ASSET_FILES = $(shell find tests/fixture/tree_templates -type f \
+                   ! -name '.*' 2>/dev/null)
+
+build/gen/fixture_tree_assets.c: $(TPL_TOOL) $(TREE_ASSET_FILES) \
+		tests/fixture/tree_templates
+	@mkdir -p $(@D)
+	$(TPL_TOOL) --app fixture_tree --templates tests/fixture/tree_templates \
+		--source-dir $(CURDIR)/tests/fixture/tree_templates \
+		--filter shout --tag sum --out $@
 
 # ---- the wick command, and installing Wick -----------------------------------
 # `wick startproject` / `wick startapp` (tools/wick/wick.c) write projects
