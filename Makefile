@@ -128,7 +128,8 @@ BEARSSL_CFLAGS = -W -Wall -O2 -fstack-protector-strong
 RUN_PKGS  = gcc make musl-tools dpkg-dev tcl xz-utils file unicode-data
 TEST_PKGS = $(RUN_PKGS) libcmocka-dev libsqlite3-dev libbearssl-dev \
             apache2 curl clang libclang-rt-14-dev valgrind sqlite3 \
-            python3 python3-django strace pkg-config mandoc groff-base
+            python3 python3-django strace pkg-config mandoc groff-base \
+            libapache2-mod-fcgid nginx fcgiwrap lighttpd busybox
 # `make bench` also drives Apache with wrk (bench/apache.sh).
 BENCH_PKGS = wrk
 
@@ -195,7 +196,8 @@ BLOG_MAIN = cgi-bin/blog/main.c
 # and are linked with the demo too.
 TEST_SRCS = $(sort $(wildcard tests/test_*.c))
 FIXTURE_SRCS = tests/fixture/app.c tests/fixture/models.c \
-	tests/fixture/notes.c tests/fixture/tempdb.c tests/fixture/admin.c
+	tests/fixture/notes.c tests/fixture/tempdb.c tests/fixture/admin.c \
+	build/gen/fixture_tree_assets.c
 BLOG_TEST_SRCS = $(sort $(wildcard cgi-bin/blog/tests/test_*.c))
 FUZZ_SRCS = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
@@ -311,6 +313,19 @@ $(LIB_ASSETS): $(TPL_TOOL) $(LIB_ASSET_FILES) src/template/templates
 	@mkdir -p $(@D)
 	$(TPL_TOOL) --app wk_library --templates src/template/templates \
 		--out $@
+
+# Templates for tests/test_tree.c (every node kind), embedded the way an
+# app's are, with their trees: the test renders each tree against a parse
+# of its source.  shout and sum are the test's own filter and tag.
+TREE_ASSET_FILES = $(shell find tests/fixture/tree_templates -type f \
+                   ! -name '.*' 2>/dev/null)
+
+build/gen/fixture_tree_assets.c: $(TPL_TOOL) $(TREE_ASSET_FILES) \
+		tests/fixture/tree_templates
+	@mkdir -p $(@D)
+	$(TPL_TOOL) --app fixture_tree --templates tests/fixture/tree_templates \
+		--source-dir $(CURDIR)/tests/fixture/tree_templates \
+		--filter shout --tag sum --out $@
 
 # ---- the wick command, and installing Wick -----------------------------------
 # `wick startproject` / `wick startapp` (tools/wick/wick.c) write projects
@@ -651,7 +666,7 @@ build/bench/pbkdf2_bench: bench/pbkdf2_bench.c src/core/crypto.c src/core/random
 		$(DEPS_DIR)/lib/libbearssl.a
 
 clean:
-	rm -rf build/glibc build/asan build/musl build/fuzz build/e2e build/bench \
+	rm -rf build/glibc build/asan build/musl build/fuzz build/e2e build/deploy build/bench \
 		build/gen build/tools build/man $(APPS)
 
 distclean: clean

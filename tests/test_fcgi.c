@@ -19,12 +19,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "wick/auth/auth.h"
 #include "wick/auth/csrf.h"
+#include "wick/auth/session.h"
 #include "wick/core/log.h"
 #include "wick/db/db.h"
 #include "wick/front/testclient.h"
@@ -857,6 +859,184 @@ test_two_users_alternate(void **state)
 	unlink(sock_path);
 }
 
+/* The CSRF secret the two users' POSTs carry, in the cookie and the body. */
+#define LOOP_SECRET "abcdefghijABCDEFGHIJ0123456789xy"
+
+/* The env of a same-origin POST to path as client c (NULL: a stranger)
+ * with a body of len bytes of type ct. */
+static const char *const *
+post(const char *path, struct wk_test_client *c, const char *ct,
+    size_t len)
+{
+	static char p[256], ck[512], t[256], l[64];
+	static const char *env[12];
+	const char *sid = c != NULL ? wk_kv_get(&c->jar, WK_SESSION_COOKIE) :
+	    NULL;
+	size_t n = 0;
+
+	snprintf(p, sizeof(p), "PATH_INFO=%s", path);
+	snprintf(ck, sizeof(ck), "HTTP_COOKIE=%s=%s%s%s", WK_CSRF_COOKIE_NAME,
+	    LOOP_SECRET, sid != NULL ? "; " WK_SESSION_COOKIE "=" : "",
+	    sid != NULL ? sid : "");
+	snprintf(t, sizeof(t), "CONTENT_TYPE=%s", ct);
+	snprintf(l, sizeof(l), "CONTENT_LENGTH=%zu", len);
+	env[n++] = "REQUEST_METHOD=POST";
+	env[n++] = "SCRIPT_NAME=";
+	env[n++] = p;
+	env[n++] = "HTTP_HOST=localhost";
+	env[n++] = "HTTP_ORIGIN=http://localhost";
+	env[n++] = t;
+	env[n++] = l;
+	env[n++] = ck;
+	env[n] = NULL;
+	return env;
+}
+
+/* POST /flash/ as c on fd: queues a message naming c's user. */
+static void
+flash_post(int fd, unsigned id, struct wk_test_client *c)
+{
+	static const char body[] = "csrfmiddlewaretoken=" LOOP_SECRET;
+
+	assert_int_equal(roundtrip(fd, id, 1, post("/flash/", c,
+	    "application/x-www-form-urlencoded", sizeof(body) - 1), body,
+	    sizeof(body) - 1, resp, sizeof(resp)), 0);
+	assert_non_null(strstr(resp, "queued"));
+}
+
+/* POST /upload/ as c on fd with one file named fname holding text; resp
+ * then lists the parts. */
+static void
+upload_post(int fd, unsigned id, struct wk_test_client *c,
+    const char *fname, const char *text)
+{
+	char body[1024];
+	int n = snprintf(body, sizeof(body), "--XyZ\r\nContent-Disposition: "
+	    "form-data; name=\"csrfmiddlewaretoken\"\r\n\r\n" LOOP_SECRET
+	    "\r\n--XyZ\r\nContent-Disposition: form-data; name=\"doc\"; "
+	    "filename=\"%s\"\r\nContent-Type: text/plain\r\n\r\n%s\r\n"
+	    "--XyZ--\r\n", fname, text);
+
+	assert_true(n > 0 && (size_t)n < sizeof(body));
+	assert_int_equal(roundtrip(fd, id, 1, post("/upload/", c,
+	    "multipart/form-data; boundary=XyZ", (size_t)n), body,
+	    (size_t)n, resp, sizeof(resp)), 0);
+	assert_non_null(strstr(resp, "Status: 200"));
+}
+
+/*
+ * Flash messages and uploads on one process, alice and bob alternately
+ * on one kept connection: each sees only what was queued for them, and
+ * an upload's temporary files are gone when its request ends, never
+ * visible to the next request.
+ */
+static void
+test_two_users_flash_upload(void **state)
+{
+	struct wk_settings s = ca.settings;
+	char dir[512], line[600];
+	const char *d, *e;
+	struct stat st;
+	pid_t pid;
+	int fd;
+
+	(void)state;
+	s.fastcgi_max_requests = 100;
+	pid = start_server(&s);
+	fd = client_connect();
+	flash_post(fd, 1, &ca);
+	/* bob's page and a stranger's: nothing of alice's */
+	assert_int_equal(roundtrip(fd, 2, 1, get("/flash/", cookie_header(&cb)),
+	    NULL, 0, resp, sizeof(resp)), 0);
+	assert_non_null(strstr(resp, "messages: 0"));
+	flash_post(fd, 3, &cb);
+	assert_int_equal(roundtrip(fd, 4, 1, get("/flash/", NULL), NULL, 0,
+	    resp, sizeof(resp)), 0);
+	assert_non_null(strstr(resp, "messages: 0"));
+	/* each then reads their own, once */
+	assert_int_equal(roundtrip(fd, 5, 1, get("/flash/", cookie_header(&ca)),
+	    NULL, 0, resp, sizeof(resp)), 0);
+	assert_non_null(strstr(resp, "messages: 1\n[alice]\n"));
+	assert_null(strstr(resp, "bob"));
+	assert_int_equal(roundtrip(fd, 6, 1, get("/flash/", cookie_header(&cb)),
+	    NULL, 0, resp, sizeof(resp)), 0);
+	assert_non_null(strstr(resp, "messages: 1\n[bob]\n"));
+	assert_null(strstr(resp, "alice"));
+	assert_int_equal(roundtrip(fd, 7, 1, get("/flash/", cookie_header(&ca)),
+	    NULL, 0, resp, sizeof(resp)), 0);
+	assert_non_null(strstr(resp, "messages: 0"));
+
+	/* alice's upload is stored while her request runs ... */
+	upload_post(fd, 8, &ca, "alice-secret.txt", "ALICE-SECRET");
+	assert_non_null(strstr(resp, "parts: 2\n"));
+	assert_non_null(strstr(resp, "doc alice-secret.txt 12 stored\n"));
+	d = strstr(resp, "dir: /");
+	assert_non_null(d);
+	d += 5;
+	e = strchr(d, '\n');
+	assert_non_null(e);
+	assert_true((size_t)(e - d) < sizeof(dir));
+	memcpy(dir, d, (size_t)(e - d));
+	dir[e - d] = '\0';
+	/* ... and gone, folder and all, once it has ended */
+	assert_int_equal(stat(dir, &st), -1);
+	assert_int_equal(errno, ENOENT);
+	/* bob's next request has no parts of hers, with or without a body */
+	flash_post(fd, 9, &cb);
+	assert_int_equal(roundtrip(fd, 10, 1, get("/flash/", cookie_header(&cb)),
+	    NULL, 0, resp, sizeof(resp)), 0);
+	assert_non_null(strstr(resp, "messages: 1\n[bob]\n"));
+	upload_post(fd, 11, &cb, "bob.txt", "BOB");
+	assert_non_null(strstr(resp, "parts: 2\n"));
+	assert_non_null(strstr(resp, "doc bob.txt 3 stored\n"));
+	assert_null(strstr(resp, "alice"));
+	assert_null(strstr(resp, "ALICE"));
+	snprintf(line, sizeof(line), "dir: %s\n", dir);
+	assert_null(strstr(resp, line));
+	close(fd);
+	kill(pid, SIGTERM);
+	assert_int_equal(child_exit(pid, 3000), 0);
+	unlink(sock_path);
+}
+
+/*
+ * A view that crashes: its request is answered 500 (records laid out
+ * before it ran), the process ends with 70, and the request before it on
+ * the same connection was answered whole.
+ */
+static void
+test_crash_answers_500(void **state)
+{
+	struct wk_settings s = ca.settings;
+	pid_t pid;
+	int fd;
+
+	(void)state;
+	s.fastcgi_max_requests = 100;
+	pid = start_server(&s);
+	fd = client_connect();
+	assert_int_equal(roundtrip(fd, 1, 1, get("/hello", NULL), NULL, 0,
+	    resp, sizeof(resp)), 0);
+	assert_non_null(strstr(resp, "Hello, world"));
+	assert_int_equal(roundtrip(fd, 2, 1, get("/crash/", NULL), NULL, 0,
+	    resp, sizeof(resp)), 0);
+	assert_non_null(strstr(resp, "Status: 500"));
+	assert_non_null(strstr(resp, "Server Error (500)"));
+	close(fd);
+	assert_int_equal(child_exit(pid, 3000), 70);
+	unlink(sock_path);
+	/* the next process serves as if nothing happened */
+	pid = start_server(&s);
+	fd = client_connect();
+	assert_int_equal(roundtrip(fd, 1, 0, get("/hello", NULL), NULL, 0,
+	    resp, sizeof(resp)), 0);
+	assert_non_null(strstr(resp, "Hello, world"));
+	close(fd);
+	kill(pid, SIGTERM);
+	assert_int_equal(child_exit(pid, 3000), 0);
+	unlink(sock_path);
+}
+
 static void
 test_post_body_and_413(void **state)
 {
@@ -957,6 +1137,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_stdout_split, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_two_users_alternate,
+		    loop_setup, loop_teardown),
+		cmocka_unit_test_setup_teardown(test_two_users_flash_upload,
+		    loop_setup, loop_teardown),
+		cmocka_unit_test_setup_teardown(test_crash_answers_500,
 		    loop_setup, loop_teardown),
 		cmocka_unit_test_setup_teardown(test_post_body_and_413,
 		    loop_setup, loop_teardown),

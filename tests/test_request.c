@@ -165,6 +165,47 @@ test_request_ids_differ(void **state)
 	assert_string_not_equal(first, req.id);
 }
 
+/* busybox httpd runs cgi-bin/index.cgi for a URL ending in '/' with an
+ * empty PATH_INFO: the path comes from REQUEST_URI after SCRIPT_NAME,
+ * decoded once; nothing else is taken from REQUEST_URI. */
+static void
+test_path_from_request_uri(void **state)
+{
+	static const struct {
+		const char *path_info, *uri;
+		int status;
+		const char *path;
+	} rows[] = {
+		{ "PATH_INFO=", "REQUEST_URI=/cgi-bin/index.cgi/posts/", 0, "/posts/" },
+		{ "PATH_INFO=", "REQUEST_URI=/cgi-bin/index.cgi/caf%C3%A9/?page=2", 0,
+		    "/caf\xc3\xa9/" },
+		{ "PATH_INFO=", "REQUEST_URI=/cgi-bin/index.cgi/a+b/", 0, "/a+b/" },
+		{ "PATH_INFO=", "REQUEST_URI=/cgi-bin/index.cgi", 0, "/" },
+		{ "PATH_INFO=", "REQUEST_URI=/cgi-bin/index.cgi?x=/y/", 0, "/" },
+		{ "PATH_INFO=", "REQUEST_URI=/cgi-bin/index.cgix/y/", 0, "/" },
+		{ "PATH_INFO=", "REQUEST_URI=/posts/", 0, "/" },
+		/* A server's own PATH_INFO always wins. */
+		{ "PATH_INFO=/hello", "REQUEST_URI=/cgi-bin/index.cgi/other/", 0, "/hello" },
+		{ "PATH_INFO=", "REQUEST_URI=/cgi-bin/index.cgi/%zz/", 400, NULL },
+		{ "PATH_INFO=", "REQUEST_URI=/cgi-bin/index.cgi/a%00b/", 400, NULL },
+		{ "PATH_INFO=", "REQUEST_URI=/cgi-bin/index.cgi/%ff/", 400, NULL },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *env[] = { "REQUEST_METHOD=GET",
+		    "SCRIPT_NAME=/cgi-bin/index.cgi", rows[i].path_info,
+		    rows[i].uri, NULL };
+
+		assert_int_equal(parse_env(env), rows[i].status);
+		if (rows[i].path != NULL)
+			assert_string_equal(req.path, rows[i].path);
+		wk_arena_free(&arena);
+		wk_arena_init(&arena);
+	}
+}
+
 /* PATH_INFO comes decoded from the server (RFC 3875 4.1.5): it is taken
  * as is, never decoded a second time. */
 static void
@@ -1552,6 +1593,7 @@ main(void)
 		T(test_simple_get),
 		T(test_request_ids_differ),
 		T(test_path_rules),
+	T(test_path_from_request_uri),
 		T(test_bad_utf8_in_path),
 		T(test_bad_encoding_in_query),
 		T(test_bad_encoding_in_body),

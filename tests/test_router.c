@@ -626,6 +626,7 @@ test_reverse_encoding(void **state)
 	static const char *const p1[] = { "a b/c%d?e#f" };
 	static const char *const s1[] = { "\xc3\xbc+&=~._-" };
 	static const char *const lead[] = { "/evil.example/x" };
+	int c;
 	static const struct wk_route t[] = {
 		{ "<path:p>", view_a, "any", 0, NULL },
 		{ "caf\xc3\xa9 menu/", view_b, "menu", 0, NULL },
@@ -651,6 +652,28 @@ test_reverse_encoding(void **state)
 	u = wk_router_reverse(t, &arena, "/cgi", "any", lead, 1);
 	assert_non_null(u);
 	assert_string_equal(u, "/cgi//evil.example/x");
+	/* every byte but NUL as a path argument: RFC 3986's unreserved
+	 * characters and '/' stay, the rest become %XX */
+	for (c = 1; c < 256; c++) {
+		char arg[4] = { 'x', (char)c, 'x', '\0' }, want[8];
+		const char *one[] = { arg };
+		int keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~' || c == '/';
+
+		if (keep)
+			snprintf(want, sizeof(want), "/x%cx", c);
+		else
+			snprintf(want, sizeof(want), "/x%%%02Xx", c);
+		u = wk_router_reverse(t, &arena, "", "any", one, 1);
+		if (c == '\n' || c == '\r' || c == 0x7f || c < 0x20) {
+			/* the path converter may refuse control bytes */
+			if (u == NULL)
+				continue;
+		}
+		assert_non_null(u);
+		assert_string_equal(u, want);
+	}
 }
 
 static void

@@ -55,6 +55,13 @@ test_text_forms(void **state)
 	assert_string_equal(text(wk_val_bool(1)), "True");
 	assert_string_equal(text(wk_val_bool(0)), "False");
 	assert_string_equal(text(wk_val_int(-42)), "-42");
+	assert_string_equal(text(wk_val_int(0)), "0");
+	assert_string_equal(text(wk_val_int(7)), "7");
+	assert_string_equal(text(wk_val_int(1000)), "1000");
+	assert_string_equal(text(wk_val_int(LLONG_MAX)),
+	    "9223372036854775807");
+	assert_string_equal(text(wk_val_int(LLONG_MIN)),
+	    "-9223372036854775808");
 	assert_string_equal(text(wk_val_real(2.0)), "2.0");
 	assert_string_equal(text(wk_val_real(0.1)), "0.1");
 	assert_string_equal(text(wk_val_real(1e300)), "1e+300");

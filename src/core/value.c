@@ -211,13 +211,32 @@ value_write_real(double r, wk_buf *out)
 
 static int value_write_repr(const struct wk_value *v, wk_buf *out);
 
+/* The decimal digits of i, written backwards ending at end (at least 21
+ * bytes after the buffer's start); returns where they begin. */
+static const char *
+value_int_digits(long long i, char *end)
+{
+	/* unsigned arithmetic: -LLONG_MIN does not fit a long long */
+	unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i :
+	    (unsigned long long)i;
+	char *p = end;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (i < 0)
+		*--p = '-';
+	return p;
+}
+
 /* see value.h */
 int
 wk_value_write(const struct wk_value *v, wk_buf *out)
 {
 	char tmp[32];
+	const char *p;
 	size_t i;
-	int n;
 
 	switch (v->kind) {
 	case WK_VAL_NULL:
@@ -226,10 +245,10 @@ wk_value_write(const struct wk_value *v, wk_buf *out)
 		return v->u.b ? wk_buf_append(out, "True", 4) :
 		    wk_buf_append(out, "False", 5);
 	case WK_VAL_INT:
-		n = snprintf(tmp, sizeof(tmp), "%lld", v->u.i);
-		if (n < 0 || (size_t)n >= sizeof(tmp))
-			return -1;
-		return wk_buf_append(out, tmp, (size_t)n);
+		/* by hand: snprintf costs ten times as much, and reversed
+		 * URLs write an id for every row of a list */
+		p = value_int_digits(v->u.i, tmp + sizeof(tmp));
+		return wk_buf_append(out, p, (size_t)(tmp + sizeof(tmp) - p));
 	case WK_VAL_REAL:
 		return value_write_real(v->u.r, out);
 	case WK_VAL_STR:

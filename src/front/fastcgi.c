@@ -17,7 +17,10 @@
  * failed inside an atomic block leaves nothing open for the next.
  *
  * The process ends after fastcgi_max_requests requests, or on SIGTERM once
- * the request in flight is answered, so the server recycles it.
+ * the request in flight is answered, so the server recycles it.  A crash
+ * in a view (SIGSEGV, SIGBUS, SIGFPE, SIGABRT) answers that request 500
+ * with records prepared before it ran, and ends the process: the server
+ * starts another, and no other request is touched.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -57,6 +60,80 @@ static const char fcgi_server_error[] =
     "Server Error (500)";
 
 static volatile sig_atomic_t fcgi_stop;
+
+/*
+ * The last resort for a crash inside a view, as the CGI front end's: the
+ * whole answer (STDOUT with a 500, the empty STDOUT, END_REQUEST) is laid
+ * out for the request's id before the view runs, so the handler only
+ * writes it, with async-signal-safe calls.  Nothing else of the request
+ * has reached the connection by then: responses are written whole.
+ */
+static const char fcgi_crash_body[] =
+    "Status: 500 Internal Server Error\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\n"
+    "X-Content-Type-Options: nosniff\r\n"
+    "Content-Length: 18\r\n\r\n"
+    "Server Error (500)";
+static const char fcgi_crash_log[] =
+    "wick: fatal signal while serving a FastCGI request\n";
+static unsigned char fcgi_crash_bytes[3 * WK_FCGI_HEADER_LEN +
+    sizeof(fcgi_crash_body) + 8 + 8];
+static size_t fcgi_crash_len;
+static volatile sig_atomic_t fcgi_crash_fd = -1;
+
+/* One record header at p; returns the bytes written (8). */
+static size_t
+fcgi_crash_header(unsigned char *p, unsigned type, unsigned id, size_t len,
+    size_t pad)
+{
+	p[0] = WK_FCGI_VERSION;
+	p[1] = (unsigned char)type;
+	p[2] = (unsigned char)(id >> 8);
+	p[3] = (unsigned char)id;
+	p[4] = (unsigned char)(len >> 8);
+	p[5] = (unsigned char)len;
+	p[6] = (unsigned char)pad;
+	p[7] = 0;
+	return WK_FCGI_HEADER_LEN;
+}
+
+/* Lay out the crash answer for request id on fd (see above). */
+static void
+fcgi_crash_arm(int fd, unsigned id)
+{
+	size_t n = 0, blen = sizeof(fcgi_crash_body) - 1;
+	size_t pad = (8 - blen % 8) % 8;
+
+	n += fcgi_crash_header(fcgi_crash_bytes + n, WK_FCGI_STDOUT, id, blen,
+	    pad);
+	memcpy(fcgi_crash_bytes + n, fcgi_crash_body, blen);
+	n += blen;
+	memset(fcgi_crash_bytes + n, 0, pad);
+	n += pad;
+	n += fcgi_crash_header(fcgi_crash_bytes + n, WK_FCGI_STDOUT, id, 0, 0);
+	n += fcgi_crash_header(fcgi_crash_bytes + n, WK_FCGI_END_REQUEST, id,
+	    8, 0);
+	/* appStatus 70 (EX_SOFTWARE, as the CGI front end exits), then
+	 * FCGI_REQUEST_COMPLETE */
+	memset(fcgi_crash_bytes + n, 0, 8);
+	fcgi_crash_bytes[n + 3] = 70;
+	n += 8;
+	fcgi_crash_len = n;
+	fcgi_crash_fd = fd;
+}
+
+static void
+fcgi_on_crash(int sig)
+{
+	ssize_t rc;
+
+	if (fcgi_crash_fd >= 0)
+		rc = write(fcgi_crash_fd, fcgi_crash_bytes, fcgi_crash_len);
+	rc = write(2, fcgi_crash_log, sizeof(fcgi_crash_log) - 1);
+	(void)rc;
+	signal(sig, SIG_DFL);
+	_exit(70);
+}
 
 static void
 fcgi_on_term(int sig)
@@ -164,10 +241,12 @@ fcgi_connection(const struct wk_app *app, const struct wk_settings *s,
 		wk_arena_init(&arena);
 		r = wk_fcgi_request_begin(c, &arena, &envp);
 		if (r == WK_FCGI_OK) {
+			fcgi_crash_arm(fd, c->id);
 			if (wk_app_serve(app, s, settings_error, &arena, envp,
 			    &c->body, &c->stdout_w, &req, &resp) != 0)
 				(void)c->stdout_w.write(c, fcgi_server_error,
 				    sizeof(fcgi_server_error) - 1);
+			fcgi_crash_fd = -1;
 			if (wk_fcgi_drain_stdin(c, FCGI_DRAIN_MAX) != 0)
 				c->broken = 1;
 			(void)wk_fcgi_request_end(c, 0);
@@ -205,6 +284,11 @@ wk_fastcgi_serve(const struct wk_app *app, const struct wk_settings *s,
 	sa.sa_handler = fcgi_on_term;  /* no SA_RESTART: ppoll returns */
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = fcgi_on_crash;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGFPE, &sa, NULL);
+	sigaction(SIGABRT, &sa, NULL);
 	/* SIGTERM waits while a request runs; it is taken only in ppoll. */
 	sigemptyset(&term);
 	sigaddset(&term, SIGTERM);

@@ -26,6 +26,12 @@
  *    it.  Decoding it again would be double decoding ("/a%2541" would
  *    become "/aA", "/100%25" a 400), so the path is only checked: invalid
  *    UTF-8 -> 400 (a NUL cannot pass through the environment).
+ *  - An empty PATH_INFO with a REQUEST_URI that goes on past SCRIPT_NAME
+ *    with a '/' is busybox httpd's: it takes a URL ending in '/' for a
+ *    folder and runs cgi-bin/index.cgi with no PATH_INFO.  The path is
+ *    then the rest of REQUEST_URI (up to '?'), percent-decoded as a server
+ *    would; a bad escape there is a 400.  Apache, nginx and lighttpd never
+ *    send that combination.
  *  - Body fields are parsed only for POST, as Django fills request.POST only
  *    for POST; other methods find the raw body in req->body.
  *  - Limits are taken literally: a limit of 0 allows nothing.
@@ -85,6 +91,7 @@ enum cgi_var {
 	VAR_SERVER_NAME,
 	VAR_SERVER_PORT,
 	VAR_REMOTE_ADDR,
+	VAR_REQUEST_URI,
 	VAR__MAX
 };
 
@@ -100,6 +107,7 @@ static const char *const var_names[VAR__MAX] = {
 	[VAR_SERVER_NAME] = "SERVER_NAME",
 	[VAR_SERVER_PORT] = "SERVER_PORT",
 	[VAR_REMOTE_ADDR] = "REMOTE_ADDR",
+	[VAR_REQUEST_URI] = "REQUEST_URI",
 };
 
 /* HTTP_* variables never turned into headers. */
@@ -560,6 +568,39 @@ says_https(const char *v, size_t n)
 	return span_equal_nocase(v, n, "https");
 }
 
+/*
+ * busybox httpd's empty PATH_INFO (see the top of the file): fill it from
+ * REQUEST_URI.  Returns 0 (also when there is nothing to recover), or -1
+ * with *why set for a bad escape, or -1 with *why NULL when out of memory.
+ */
+static int
+recover_path_info(struct wk_request *req, struct collected *c,
+    const char **why)
+{
+	const char *uri = c->var[VAR_REQUEST_URI], *rest, *q;
+	size_t sn = strlen(req->script_name), len;
+	char *path;
+	enum decode_result r;
+
+	*why = NULL;
+	if (c->var_len[VAR_PATH_INFO] != 0 || uri == NULL || sn == 0 ||
+	    strncmp(uri, req->script_name, sn) != 0 || uri[sn] != '/')
+		return 0;
+	rest = uri + sn;
+	q = strchr(rest, '?');
+	r = decode(req->arena, rest, q != NULL ? (size_t)(q - rest) :
+	    strlen(rest), 0, &path, &len);
+	if (r != DECODE_OK) {
+		if (r != DECODE_NOMEM)
+			*why = decode_reasons[r];
+		return -1;
+	}
+	c->var[VAR_PATH_INFO] = path;
+	c->var_len[VAR_PATH_INFO] = len;
+	req->raw_path = path;
+	return 0;
+}
+
 /* Scheme and host: everything the error page and middleware rely on. */
 static int
 set_scheme_and_host(struct wk_request *req, const struct collected *c)
@@ -898,6 +939,7 @@ wk_request_parse(struct wk_request *req, wk_arena *a,
     const struct wk_reader *body)
 {
 	struct collected c;
+	const char *why;
 
 	assert(req != NULL && a != NULL && s != NULL);
 	memset(req, 0, sizeof(*req));
@@ -936,6 +978,9 @@ wk_request_parse(struct wk_request *req, wk_arena *a,
 	req->server_port = VAR_OR_EMPTY(VAR_SERVER_PORT);
 	req->remote_addr = VAR_OR_EMPTY(VAR_REMOTE_ADDR);
 #undef VAR_OR_EMPTY
+	if (recover_path_info(req, &c, &why) != 0)
+		return why != NULL ? fail_fmt(req, 400, why, "%s in path",
+		    why) : fail_with(req, 500, NULL);
 	if (set_scheme_and_host(req, &c) != 0)
 		return fail_with(req, 500, NULL);
 	return check_and_parse(req, &c, body);

@@ -166,6 +166,17 @@ tpl_apply_filters(struct tpl_render *r, const struct tpl_expr *e,
 		    f->namelen)) == NULL)
 			return tpl_fail(r, NULL, "unknown filter '%.*s'",
 			    (int)f->namelen, f->name);
+		/* The parser's argument check, for a filter it could not know
+		 * (an app's, registered at run time, in a tree built by
+		 * tools/wk-templates). */
+		if (f->late && f->has_arg && !(def->flags &
+		    (WK_FILTER_ARG_OPTIONAL | WK_FILTER_ARG_REQUIRED)))
+			return tpl_fail(r, NULL, "filter '%s' takes no "
+			    "argument", def->name);
+		if (f->late && !f->has_arg &&
+		    (def->flags & WK_FILTER_ARG_REQUIRED))
+			return tpl_fail(r, NULL, "filter '%s' needs an "
+			    "argument", def->name);
 		if (f->has_arg) {
 			rc = resolve(r, &f->arg, &argv);
 			if (rc < 0)

@@ -586,7 +586,8 @@ f_phone2numeric(const struct wk_filter_ctx *c, const struct wk_value *in,
 #define KEEP WK_FILTER_KEEP_SAFE
 
 /* Sorted by name (bsearch). */
-static const struct tpl_filter_def builtin_filters[] = {
+/* see tree.h */
+const struct tpl_filter_def tpl_builtin_filters[] = {
 	{ "add", tpl_f_add, REQ },
 	{ "addslashes", f_addslashes, KEEP },
 	{ "capfirst", f_capfirst, KEEP },
@@ -646,6 +647,10 @@ static const struct tpl_filter_def builtin_filters[] = {
 	{ "yesno", f_yesno, OPT },
 };
 
+/* see tree.h */
+const size_t tpl_builtin_nfilters = sizeof(tpl_builtin_filters) /
+    sizeof(tpl_builtin_filters[0]);
+
 struct name_key {
 	const char *p;
 	size_t n;
@@ -686,8 +691,8 @@ tpl_filter_find(const char *name, size_t len)
 	const struct tpl_filter_def *d;
 	const struct custom_filter *cf;
 
-	d = bsearch(&key, builtin_filters, sizeof(builtin_filters) /
-	    sizeof(builtin_filters[0]), sizeof(builtin_filters[0]), filter_cmp);
+	d = bsearch(&key, tpl_builtin_filters, tpl_builtin_nfilters,
+	    sizeof(tpl_builtin_filters[0]), filter_cmp);
 	if (d != NULL)
 		return d;
 	for (cf = custom_head; cf != NULL; cf = cf->next)

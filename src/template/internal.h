@@ -16,7 +16,9 @@
  *               stack, filter chains, escaped output, tpl_fail, step limit
  *   load.c      finds templates (the app's set, then the library's;
  *               embedded or on disk), caches them, finds static files
- *   parse.c     text into the node tree declared here; the tag registry
+ *   parse.c     text into the node tree (wick/template/tree.h, public
+ *               for the trees tools/wk-templates writes as C data); the
+ *               tag registry
  *   filters*.c  the filters: filters.c the table, the registry and the
  *               small ones, then one file per concern (text, url, list,
  *               number, date, json)
@@ -33,182 +35,13 @@
 #include <stddef.h>
 
 #include "wick/template/template.h"
+#include "wick/template/tree.h"
 #include "wick/core/buf.h"
 #include "wick/core/value.h"
 
 #define TPL_MAX_NEST 100     /* tags inside tags (parse) */
 #define TPL_MAX_RENDER 20    /* extends/include chain (render) */
 #define TPL_MAX_CALLS 400    /* render recursion guard */
-
-/* One dotted part of a variable: `post`, `title`, `0`. */
-struct tpl_seg {
-	const char *name;
-	size_t len;
-};
-
-/* A literal or a variable path. */
-struct tpl_operand {
-	int is_var;
-	struct wk_value lit;         /* !is_var */
-	struct tpl_seg *segs;        /* is_var */
-	size_t nsegs;
-};
-
-/* A filter, from the built-in table or registered by the app. */
-struct tpl_filter_def {
-	const char *name;
-	wk_filter_fn fn;
-	unsigned flags;              /* WK_FILTER_* */
-};
-
-/* One `|name:arg` of an expression. */
-struct tpl_filter {
-	const struct tpl_filter_def *def;  /* NULL: lenient parse, look up
-	                                      when rendering */
-	const char *name;
-	size_t namelen;
-	int has_arg;
-	struct tpl_operand arg;
-};
-
-/* `post.title|truncatechars:40|upper` */
-struct tpl_expr {
-	struct tpl_operand base;
-	struct tpl_filter *filters;
-	size_t nfilters;
-};
-
-enum tpl_cond_op {
-	TC_LEAF, TC_OR, TC_AND, TC_NOT, TC_EQ, TC_NE, TC_LT, TC_GT, TC_LE,
-	TC_GE, TC_IN, TC_NOTIN, TC_IS, TC_ISNOT, TC__MAX
-};
-
-/* An {% if %} condition tree. */
-struct tpl_cond {
-	enum tpl_cond_op op;
-	struct tpl_cond *l, *r;      /* r is NULL for NOT */
-	struct tpl_expr *leaf;       /* TC_LEAF */
-};
-
-/* One `name=expr` (with, include ... with). */
-struct tpl_bind {
-	struct tpl_seg name;
-	struct tpl_expr *expr;
-};
-
-enum tpl_node_kind {
-	TN_TEXT, TN_VAR, TN_IF, TN_FOR, TN_WITH, TN_BLOCK, TN_INCLUDE,
-	TN_AUTOESCAPE, TN_URL, TN_CSRF, TN_STATIC, TN_NOW, TN_CYCLE,
-	TN_FIRSTOF, TN_SPACELESS, TN_CUSTOM, TN_RESETCYCLE, TN_IFCHANGED,
-	TN_WIDTHRATIO, TN_REGROUP, TN_FILTER, TN_LOREM, TN_DEBUG, TN_PREFIX,
-	TN_QUERYSTRING, TN__MAX
-};
-
-struct tpl_node;
-
-struct tpl_branch {
-	struct tpl_cond *cond;       /* NULL for else */
-	struct tpl_node *body;
-};
-
-struct tpl_tag_def {
-	const char *name;
-	wk_tag_fn fn;
-};
-
-struct tpl_node {
-	enum tpl_node_kind kind;
-	struct tpl_node *next;
-	unsigned line, col;
-	union {
-		struct { const char *p; size_t n; } text;
-		struct tpl_expr *var;
-		struct { struct tpl_branch *br; size_t n; } iff;
-		struct {
-			struct tpl_seg *names;
-			size_t nnames;
-			struct tpl_expr *seq;
-			int reversed;
-			struct tpl_node *body, *empty;
-		} loop;
-		struct { struct tpl_bind *b; size_t n; struct tpl_node *body; }
-		    with;
-		struct { const char *name; size_t len; struct tpl_node *body; }
-		    block;
-		struct {
-			struct tpl_expr *name;
-			struct tpl_bind *b;
-			size_t n;
-			int only;
-		} include;
-		struct { int on; struct tpl_node *body; } autoesc;
-		struct {
-			struct tpl_expr *name;
-			struct tpl_expr **args;
-			size_t nargs;
-			struct tpl_seg *kw;  /* keyword names, one per arg;
-			                        NULL: positional */
-			struct tpl_seg as;   /* as.len == 0: output */
-		} url;
-		struct {
-			struct tpl_expr *path;
-			struct tpl_seg as;
-		} stat;
-		struct { const char *fmt; size_t len; struct tpl_seg as; } now;
-		struct {
-			struct tpl_expr **items;
-			size_t n;
-			struct tpl_seg as;   /* `as name`; len 0: none */
-			int silent;          /* cycle ... as name silent */
-			const struct tpl_node *ref; /* {% cycle name %}: the
-			                               named cycle; else self */
-		} list;                      /* cycle, firstof */
-		const struct tpl_node *reset;   /* resetcycle: its cycle */
-		struct {
-			struct tpl_expr **args;  /* n == 0: compare the body */
-			size_t n;
-			struct tpl_node *body, *els;
-		} ifchanged;
-		struct {
-			struct tpl_expr *val, *max, *width;
-			struct tpl_seg as;
-		} ratio;                     /* widthratio */
-		struct {
-			struct tpl_expr *seq;
-			struct tpl_expr *by;     /* base's first segment is as */
-			struct tpl_seg as;
-		} regroup;
-		struct {
-			struct tpl_expr *chain;  /* base unused: the body */
-			struct tpl_node *body;
-		} filter;
-		struct {
-			struct tpl_expr *count;
-			char method;             /* 'w', 'p' or 'b' */
-			int random;
-		} lorem;
-		struct { int media; struct tpl_seg as; } prefix;
-		struct { struct tpl_bind *b; size_t n; } qs; /* querystring */
-		struct tpl_node *body;   /* spaceless */
-		struct {
-			const struct tpl_tag_def *def; /* NULL: look up later */
-			const char *name;
-			size_t len;
-			struct tpl_expr **args;
-			size_t nargs;
-		} custom;
-	} u;
-};
-
-struct wk_template {
-	const char *name;
-	struct tpl_node *body;
-	struct tpl_expr *extends;    /* {% extends %}, or NULL */
-	struct tpl_node **blocks;    /* every block node, in order */
-	size_t nblocks;
-	const char *text;            /* the source (for line numbers) */
-	size_t len;
-};
 
 /* A name bound while rendering (for, with, block, include ... with). */
 struct tpl_var {

@@ -2,9 +2,13 @@
  * load.c - finding templates and static files by name, and caching the
  * parsed templates.
  *
- * Embedded templates are parsed the first time a process needs them and
- * kept for the life of the process in an arena of their own (a CGI process
- * serves one request, the test client many).  With DEBUG on, a template is
+ * Templates embedded by tools/wk-templates come with their tree, parsed
+ * at build time and laid out as static const data: loading one is a
+ * lookup.  An embedded template without a tree (a set written by hand,
+ * as the test fixture's) is parsed the first time a process needs it and
+ * kept for the life of the process in an arena of their own (a CGI
+ * process serves one request, the test client many).  With DEBUG on, a
+ * template is
  * read from the source folder recorded at build time and parsed into the
  * request's arena every time, so edits show without a rebuild.  Template
  * names come from templates and could come from data ({% include var %}),
@@ -211,6 +215,11 @@ load_from(const struct wk_template_set *set, const char *name, size_t n,
 	}
 	if ((idx = find_file(set, name, n)) < 0)
 		return 1;
+	if (set->files[idx].tree != NULL) {
+		/* Parsed at build time (tools/wk-templates): nothing to do. */
+		*out = set->files[idx].tree;
+		return 0;
+	}
 	if ((slots = cache_slots(set)) == NULL) {
 		/* More sets than the cache holds: parse per use. */
 		if (wk_template_parse(a, set->files[idx].name,

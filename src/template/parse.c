@@ -60,6 +60,7 @@ struct parser {
 	unsigned flags;
 	int depth;
 	struct wk_template *t;
+	const struct tpl_node **blocks; /* t->blocks, writable */
 	size_t capblocks;
 	int seen_node;          /* a non-text node came before */
 	struct wk_template_error *err;
@@ -438,6 +439,7 @@ parse_operand(struct parser *p, const char *s, const char *end, size_t *used,
     struct tpl_operand *op)
 {
 	const char *q = s, *seg;
+	struct tpl_seg *segs;
 	size_t n, k;
 
 	memset(op, 0, sizeof(*op));
@@ -470,9 +472,9 @@ parse_operand(struct parser *p, const char *s, const char *end, size_t *used,
 	for (k = 0; k < n; k++)
 		if (s[k] == '.')
 			op->nsegs++;
-	op->segs = palloc(p, op->nsegs * sizeof(*op->segs));
-	if (op->segs == NULL)
+	if ((segs = palloc(p, op->nsegs * sizeof(*segs))) == NULL)
 		return -1;
+	op->segs = segs;
 	seg = s;
 	for (k = 0; k < op->nsegs; k++) {
 		const char *dot = memchr(seg, '.', (size_t)(q - seg));
@@ -484,8 +486,8 @@ parse_operand(struct parser *p, const char *s, const char *end, size_t *used,
 		if (*seg == '_')
 			return perr(p, offof(p, seg), "names may not begin "
 			    "with an underscore: '%.*s'", (int)n, s);
-		op->segs[k].name = seg;
-		op->segs[k].len = (size_t)(stop - seg);
+		segs[k].name = seg;
+		segs[k].len = (size_t)(stop - seg);
 		seg = stop + 1;
 	}
 	*used = n;
@@ -501,15 +503,16 @@ static int
 parse_filters(struct parser *p, struct tpl_expr *e, const char *q,
     const char *end, const char *s, size_t len, int bar_optional)
 {
-	struct tpl_filter *f;
+	struct tpl_filter *f, *fs = NULL;
 	const char *name;
 	size_t used, nf = 0, k, cap = bar_optional ? 1 : 0;
 
 	for (k = 0; q + k < end; k++)
 		if (q[k] == '|')
 			cap++;
-	if (cap > 0 && (e->filters = palloc(p, cap * sizeof(*f))) == NULL)
+	if (cap > 0 && (fs = palloc(p, cap * sizeof(*f))) == NULL)
 		return -1;
+	e->filters = fs;
 	while (q < end) {
 		while (q < end && is_space(*q))
 			q++;
@@ -527,7 +530,7 @@ parse_filters(struct parser *p, struct tpl_expr *e, const char *q,
 			q++;
 		if (q == name)
 			return perr(p, offof(p, name), "missing filter name");
-		f = &e->filters[nf];
+		f = &fs[nf];
 		f->name = name;
 		f->namelen = (size_t)(q - name);
 		f->def = tpl_filter_find(name, f->namelen);
@@ -774,7 +777,7 @@ static int parse_nodes(struct parser *p, const char *const *ends,
 /* `name=expr` words into binds; used by with and include. */
 static int
 parse_binds(struct parser *p, const struct bit *bits, size_t n,
-    struct tpl_bind **out, size_t *nout)
+    const struct tpl_bind **out, size_t *nout)
 {
 	struct tpl_bind *b;
 	const char *eq;
@@ -807,10 +810,10 @@ parse_binds(struct parser *p, const struct bit *bits, size_t n,
 	return 0;
 }
 
-static struct tpl_expr **
+static const struct tpl_expr **
 parse_expr_list(struct parser *p, const struct bit *bits, size_t n)
 {
-	struct tpl_expr **v;
+	const struct tpl_expr **v;
 	size_t k;
 
 	if ((v = palloc(p, (n ? n : 1) * sizeof(*v))) == NULL)
@@ -827,7 +830,7 @@ tag_if(struct parser *p, struct bit *bits, size_t nbits, const struct tok *t,
 {
 	static const char *const ends[] = { "elif", "else", "endif", NULL };
 	struct tpl_node *n = new_node(p, TN_IF, t->off);
-	struct tpl_branch br[64];
+	struct tpl_branch br[64], *brs;
 	struct ending ending, *e = &ending;
 	struct nodelist body;
 	size_t nb = 0;
@@ -858,9 +861,10 @@ tag_if(struct parser *p, struct bit *bits, size_t nbits, const struct tok *t,
 		    &e->tok)) == NULL)
 			return -1;
 	}
-	if ((n->u.iff.br = palloc(p, nb * sizeof(br[0]))) == NULL)
+	if ((brs = palloc(p, nb * sizeof(br[0]))) == NULL)
 		return -1;
-	memcpy(n->u.iff.br, br, nb * sizeof(br[0]));
+	memcpy(brs, br, nb * sizeof(br[0]));
+	n->u.iff.br = brs;
 	n->u.iff.n = nb;
 	nl_add(out, n);
 	return 0;
@@ -874,6 +878,7 @@ tag_for(struct parser *p, struct bit *bits, size_t nbits, const struct tok *t,
 	struct tpl_node *n = new_node(p, TN_FOR, t->off);
 	struct ending ending, *e = &ending;
 	struct nodelist body;
+	struct tpl_seg *names;
 	size_t in = 0, k, nn = 0;
 	const char *s, *stop;
 
@@ -895,9 +900,9 @@ tag_for(struct parser *p, struct bit *bits, size_t nbits, const struct tok *t,
 	/* As Django: the words between "for" and "in" are joined and cut at
 	 * commas; each piece (spaces around it dropped) must be one name, so
 	 * "for k v in" and "for a,,b in" are errors. */
-	n->u.loop.names = palloc(p, TPL_MAX_BITS * sizeof(struct tpl_seg));
-	if (n->u.loop.names == NULL)
+	if ((names = palloc(p, TPL_MAX_BITS * sizeof(*names))) == NULL)
 		return -1;
+	n->u.loop.names = names;
 	s = bits[1].p;
 	stop = bits[in - 1].p + bits[in - 1].n;
 	while (s <= stop) {
@@ -917,8 +922,8 @@ tag_for(struct parser *p, struct bit *bits, size_t nbits, const struct tok *t,
 			    "argument: %.*s", (int)t->n, t->p);
 		if (nn == TPL_MAX_BITS)
 			return perr(p, t->off, "too many names");
-		n->u.loop.names[nn].name = a;
-		n->u.loop.names[nn].len = wn;
+		names[nn].name = a;
+		names[nn].len = wn;
 		nn++;
 		if (c == NULL)
 			break;
@@ -951,17 +956,19 @@ tag_with(struct parser *p, struct bit *bits, size_t nbits, const struct tok *t,
 	struct tpl_node *n = new_node(p, TN_WITH, t->off);
 	struct ending ending, *e = &ending;
 	struct nodelist body;
+	struct tpl_bind *b;
 
 	if (n == NULL)
 		return -1;
 	if (nbits == 4 && bit_is(&bits[2], "as")) {
 		/* Legacy form: {% with expr as name %} */
-		if ((n->u.with.b = palloc(p, sizeof(struct tpl_bind))) == NULL)
+		if ((b = palloc(p, sizeof(*b))) == NULL)
 			return -1;
-		n->u.with.b[0].name.name = bits[3].p;
-		n->u.with.b[0].name.len = bits[3].n;
-		if ((n->u.with.b[0].expr = parse_bit_expr(p, &bits[1])) == NULL)
+		b->name.name = bits[3].p;
+		b->name.len = bits[3].n;
+		if ((b->expr = parse_bit_expr(p, &bits[1])) == NULL)
 			return -1;
+		n->u.with.b = b;
 		n->u.with.n = 1;
 	} else {
 		if (nbits < 2)
@@ -983,7 +990,8 @@ tag_block(struct parser *p, struct bit *bits, size_t nbits,
     const struct tok *t, struct nodelist *out)
 {
 	static const char *const ends[] = { "endblock", NULL };
-	struct tpl_node *n = new_node(p, TN_BLOCK, t->off), **nb;
+	struct tpl_node *n = new_node(p, TN_BLOCK, t->off);
+	const struct tpl_node **nb;
 	struct ending ending, *e = &ending;
 	struct nodelist body;
 	size_t k, j;
@@ -1007,14 +1015,15 @@ tag_block(struct parser *p, struct bit *bits, size_t nbits,
 	if (p->t->nblocks == p->capblocks) {
 		size_t ncap = p->capblocks ? p->capblocks * 2 : 8;
 
-		nb = wk_arena_realloc(p->a, p->t->blocks,
+		nb = wk_arena_realloc(p->a, p->blocks,
 		    p->capblocks * sizeof(*nb), ncap * sizeof(*nb));
 		if (nb == NULL)
 			return perr(p, t->off, "out of memory");
+		p->blocks = nb;
 		p->t->blocks = nb;
 		p->capblocks = ncap;
 	}
-	p->t->blocks[p->t->nblocks++] = n;
+	p->blocks[p->t->nblocks++] = n;
 	memset(&body, 0, sizeof(body));
 	if (parse_nodes(p, ends, "block", t->off, &body, e) != 0)
 		return -1;
@@ -1175,6 +1184,8 @@ tag_url(struct parser *p, struct bit *bits, size_t nbits, const struct tok *t,
     struct nodelist *out)
 {
 	struct tpl_node *n = new_node(p, TN_URL, t->off);
+	const struct tpl_expr **args;
+	struct tpl_seg *kws;
 	const char *eq;
 	size_t k, j, nkw = 0;
 
@@ -1190,16 +1201,17 @@ tag_url(struct parser *p, struct bit *bits, size_t nbits, const struct tok *t,
 	if ((n->u.url.name = parse_bit_expr(p, &bits[1])) == NULL)
 		return -1;
 	n->u.url.nargs = nbits - 2;
-	if ((n->u.url.args = palloc(p, (nbits - 1) * sizeof(struct tpl_expr *)))
-	    == NULL || (n->u.url.kw = palloc(p, (nbits - 1) *
-	    sizeof(struct tpl_seg))) == NULL)
+	if ((args = palloc(p, (nbits - 1) * sizeof(*args))) == NULL ||
+	    (kws = palloc(p, (nbits - 1) * sizeof(*kws))) == NULL)
 		return -1;
+	n->u.url.args = args;
+	n->u.url.kw = kws;
 	for (k = 2; k < nbits; k++) {
-		struct tpl_seg *kw = &n->u.url.kw[k - 2];
+		struct tpl_seg *kw = &kws[k - 2];
 
 		if (!bit_keyword(&bits[k], &eq)) {
-			n->u.url.args[k - 2] = parse_bit_expr(p, &bits[k]);
-			if (n->u.url.args[k - 2] == NULL)
+			args[k - 2] = parse_bit_expr(p, &bits[k]);
+			if (args[k - 2] == NULL)
 				return -1;
 			continue;
 		}
@@ -1210,9 +1222,9 @@ tag_url(struct parser *p, struct bit *bits, size_t nbits, const struct tok *t,
 			    memcmp(n->u.url.kw[j].name, kw->name, kw->len) == 0)
 				return perr(p, offof(p, bits[k].p), "'url' "
 				    "got '%.*s' twice", (int)kw->len, kw->name);
-		n->u.url.args[k - 2] = parse_expr(p, eq + 1,
+		args[k - 2] = parse_expr(p, eq + 1,
 		    (size_t)(bits[k].p + bits[k].n - eq - 1));
-		if (n->u.url.args[k - 2] == NULL)
+		if (args[k - 2] == NULL)
 			return -1;
 		nkw++;
 	}
@@ -1502,6 +1514,7 @@ tag_regroup(struct parser *p, struct bit *bits, size_t nbits,
 {
 	struct tpl_node *n = new_node(p, TN_REGROUP, t->off);
 	struct tpl_operand *base;
+	struct tpl_expr *by;
 	struct tpl_seg *segs;
 
 	if (n == NULL)
@@ -1516,9 +1529,10 @@ tag_regroup(struct parser *p, struct bit *bits, size_t nbits,
 		return perr(p, offof(p, bits[4].p), "next-to-last argument "
 		    "to 'regroup' must be 'as'");
 	if ((n->u.regroup.seq = parse_bit_expr(p, &bits[1])) == NULL ||
-	    (n->u.regroup.by = parse_bit_expr(p, &bits[3])) == NULL)
+	    (by = parse_bit_expr(p, &bits[3])) == NULL)
 		return -1;
-	base = &n->u.regroup.by->base;
+	n->u.regroup.by = by;
+	base = &by->base;
 	if (!base->is_var)
 		return perr(p, offof(p, bits[3].p), "'regroup' groups by an "
 		    "attribute, not '%.*s'", (int)bits[3].n, bits[3].p);
@@ -1545,6 +1559,7 @@ tag_filter(struct parser *p, struct bit *bits, size_t nbits,
 	struct tpl_node *n = new_node(p, TN_FILTER, t->off);
 	struct ending ending, *e = &ending;
 	struct nodelist body;
+	struct tpl_expr *chain;
 	const char *s, *end;
 	size_t k;
 
@@ -1554,10 +1569,10 @@ tag_filter(struct parser *p, struct bit *bits, size_t nbits,
 		return perr(p, t->off, "'filter' needs a filter");
 	s = bits[1].p;
 	end = bits[nbits - 1].p + bits[nbits - 1].n;
-	if ((n->u.filter.chain = palloc(p, sizeof(struct tpl_expr))) == NULL)
+	if ((chain = palloc(p, sizeof(*chain))) == NULL)
 		return -1;
-	if (parse_filters(p, n->u.filter.chain, s, end, s,
-	    (size_t)(end - s), 1) != 0)
+	n->u.filter.chain = chain;
+	if (parse_filters(p, chain, s, end, s, (size_t)(end - s), 1) != 0)
 		return -1;
 	/* As Django: escaping is the autoescape tag's job; "filter safe"
 	 * would unescape the whole body without saying so. */

@@ -48,6 +48,9 @@ struct wk_template_file {
 	const char *name;          /* path under templates/: "blog/list.html" */
 	const char *text;          /* the source (NUL-terminated) */
 	size_t len;
+	const struct wk_template *tree;  /* text, parsed at build time by
+	                                    wick-templates; NULL: parse it
+	                                    on first use */
 };
 
 /* One static file. */
