@@ -753,15 +753,14 @@ st_lookup(const char *name, size_t n)
  * WK_SETTINGS_MAX_TABLES).  Process state, like the schema list: an app
  * registers before it loads (wk_main does it from app->settings).
  *
- * Every request reads st_reg.keys, so it is kept in .data, next to the
- * other module state the request already touches, rather than in .bss,
- * where it would land past the arena's 32 KiB static chunk on a page of
- * its own (one more page fault per exec).
+ * Every request reads it: a production link script can gather it with the
+ * rest of the zero-initialised state a request writes (.bss.st_reg; see
+ * cgi-bin/blog/hot.ld).
  */
 static struct {
 	const struct wk_setting_def **tables;
 	size_t ntables, cap, keys;
-} st_reg __attribute__((section(".data.wk_settings_registry")));
+} st_reg;
 
 /* An app key as the value parsers above see it: its field in the value. */
 static void

@@ -311,9 +311,12 @@ db_copy(char *dst, size_t dstlen, const char *src)
 void
 wk_db_configure(const struct wk_settings *s, const char *app_name)
 {
+	/* A write first: the first touch of this page of .data then costs one
+	 * page fault (a private copy), where a read would cost two (the file's
+	 * page, then the copy).  Every request passes here. */
+	db.configured = 1;
 	wk_db_close();
 	db.have_path = 0;
-	db.configured = 1;
 	db.open_status = WK_DB_OK;
 	if (app_name != NULL && app_name[0] != '\0' &&
 	    db_copy(db.app, sizeof(db.app), app_name) != 0)
