@@ -244,7 +244,9 @@ peer_db=$tmp/data/peer.sqlite3
 if has_prog django; then
 	# A copy of the seeded database, posts and comments as the app has
 	# them; Django's own tables (auth_user, django_session ...) added.
-	app_sql "VACUUM INTO '$peer_db'" && cp -r bench/django_peer "$tmp/django_peer" || exit 2
+	# WAL as the app's file has it (VACUUM INTO writes a rollback journal one).
+	app_sql "VACUUM INTO '$peer_db'" && [ "$(app_sql 'PRAGMA journal_mode=WAL' "$peer_db")" = wal ] &&
+		cp -r bench/django_peer "$tmp/django_peer" || exit 2
 	[ -z "$RUN_USER" ] || chown -R "$RUN_USER:$RUN_GROUP" "$peer_db" "$tmp/django_peer" || exit 2
 	peer() {
 		(cd "$tmp/django_peer" && PEER_DB=$peer_db PYTHONDONTWRITEBYTECODE=1 \

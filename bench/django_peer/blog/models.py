@@ -1,5 +1,14 @@
 """The demo's two tables, as the Wick blog created them (unmanaged)."""
 from django.db import models
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
+
+
+@receiver(connection_created)
+def sqlite_like_wick(sender, connection, **kwargs):
+    """synchronous=NORMAL under WAL, as Wick's db layer runs SQLite."""
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous=NORMAL")
 
 
 class Post(models.Model):

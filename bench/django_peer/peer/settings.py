@@ -6,7 +6,10 @@ in the session, templates cached (DEBUG off), as a production Django site
 would run.  The database is a copy of the demo's seeded SQLite file,
 named by PEER_DB; its blog_post and blog_comment tables are read through
 unmanaged models (blog/models.py), Django's own tables (auth_user,
-django_session ...) are added to it by `manage.py migrate`.
+django_session ...) are added to it by `manage.py migrate`.  SQLite is set
+up as Wick sets it up: WAL (stored in the file: bench/apache.sh sets it on
+the copy), synchronous=NORMAL (blog/models.py, on each new connection),
+and the connection kept across requests.
 """
 import os
 
@@ -46,6 +49,9 @@ DATABASES = {"default": {
     "ENGINE": "django.db.backends.sqlite3",
     "NAME": os.environ["PEER_DB"],  # no default: never a stray file
     "OPTIONS": {"timeout": 10},
+    # Warm like the FastCGI processes: one connection per worker, kept
+    # (Django's default closes it after every request).
+    "CONN_MAX_AGE": None,
 }}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
