@@ -130,8 +130,10 @@ TEST_PKGS = $(RUN_PKGS) libcmocka-dev libsqlite3-dev libbearssl-dev \
             apache2 curl clang libclang-rt-14-dev valgrind sqlite3 \
             python3 python3-django strace pkg-config mandoc groff-base \
             libapache2-mod-fcgid nginx fcgiwrap lighttpd busybox
-# `make bench` also drives Apache with wrk (bench/apache.sh).
-BENCH_PKGS = wrk
+# `make bench` also drives Apache with wrk (bench/apache.sh), through
+# mod_cgid, mod_proxy_fcgi (the blog as FastCGI) and mod_proxy_http to the
+# Django peer under gunicorn (bench/django_peer/); apache2 brings the modules.
+BENCH_PKGS = wrk apache2 curl sqlite3 python3 python3-django gunicorn
 
 # ---- sources ---------------------------------------------------------------
 # The library, by component (see README "How a request flows"); each
