@@ -45,6 +45,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	a.limit = (size_t)16 << 20;
 	if ((text = wk_arena_strndup(&a, (const char *)data, size)) == NULL)
 		goto done;
+	memset(files, 0, sizeof(files));  /* .tree NULL: parse the text */
 	files[0].name = "base.html";
 	files[0].text = base;
 	files[0].len = sizeof(base) - 1;
