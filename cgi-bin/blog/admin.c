@@ -1,7 +1,7 @@
 /*
  * admin.c - the blog's admin site (wick/admin/admin.h), mounted at
  * "admin/" in app.c: posts with every change-list option, comments with
- * a few.  The setup runs on the first admin request only, so /hello and
+ * a few, and the library's users and groups (wk_admin_register_auth).  The setup runs on the first admin request only, so /hello and
  * the other pages never run a line of it.
  */
 #include <stddef.h>
@@ -43,7 +43,8 @@ static int
 blog_admin_setup(struct wk_admin_site *site)
 {
 	if (wk_admin_register(site, &blog_post_model, &post_admin) != 0 ||
-	    wk_admin_register(site, &blog_comment_model, &comment_admin) != 0)
+	    wk_admin_register(site, &blog_comment_model, &comment_admin) != 0 ||
+	    wk_admin_register_auth(site) != 0)
 		return -1;
 	return 0;
 }

@@ -246,6 +246,8 @@ int
 wk__admin_add(struct wk_request *req, struct wk_response *resp,
     struct wk__admin *ad)
 {
+	if (wk__admin_auth_kind(ad->entry) != 0)
+		return wk__admin_auth_add(req, resp, ad);     /* users.c */
 	if (!wk__admin_perm(req, ad, ad->entry, "add"))
 		return wk__admin_forbidden(req, resp);
 	return form_page(req, resp, ad, NULL, 1);
@@ -259,6 +261,8 @@ wk__admin_change(struct wk_request *req, struct wk_response *resp,
 	int can_change = wk__admin_perm(req, ad, ad->entry, "change");
 	void *obj;
 
+	if (wk__admin_auth_kind(ad->entry) != 0)
+		return wk__admin_auth_change(req, resp, ad);  /* users.c */
 	if (!can_change && (req->method == WK_METHOD_POST ||
 	    !wk__admin_perm(req, ad, ad->entry, "view")))
 		return wk__admin_forbidden(req, resp);

@@ -76,4 +76,27 @@ int wk__admin_change(struct wk_request *req, struct wk_response *resp,
 int wk__admin_delete(struct wk_request *req, struct wk_response *resp,
     struct wk__admin *ad);
 
+/* ---- users and groups: users.c (edit.c and site.c send their pages) ---- */
+
+/* The library's configurations of wick_user and wick_group. */
+extern const struct wk_model_admin wk__admin_user_opts;
+extern const struct wk_model_admin wk__admin_group_opts;
+
+/* wk__admin_auth_kind - 1 if e is wick_user, 2 if wick_group, else 0. */
+int wk__admin_auth_kind(const struct wk_admin_entry *e);
+
+/* The add and change pages of a user or a group, the user's password
+ * form (auth/user/ID/password/), and the logged-in user's own
+ * password_change/ and password_change/done/. */
+int wk__admin_auth_add(struct wk_request *req, struct wk_response *resp,
+    struct wk__admin *ad);
+int wk__admin_auth_change(struct wk_request *req, struct wk_response *resp,
+    struct wk__admin *ad);
+int wk__admin_user_password(struct wk_request *req, struct wk_response *resp,
+    struct wk__admin *ad);
+int wk__admin_password_change(struct wk_request *req,
+    struct wk_response *resp, struct wk__admin *ad);
+int wk__admin_password_change_done(struct wk_request *req,
+    struct wk_response *resp, struct wk__admin *ad);
+
 #endif /* WICK_ADMIN_INTERNAL_H */

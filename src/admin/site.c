@@ -83,6 +83,19 @@ ok_editable(const struct wk_field *f)
 	return (f->flags & WK_PK) ? "is the primary key" : NULL;
 }
 
+/* 1 if the list names the user's password (the hash is never shown). */
+static int
+names_password(const char *const *names)
+{
+	size_t i;
+
+	for (i = 0; names != NULL && names[i] != NULL; i++)
+		if (strcmp(names[i] + (names[i][0] == '^' ||
+		    names[i][0] == '='), "password") == 0)
+			return 1;
+	return 0;
+}
+
 /* Copy the app label and model name of m into e; -1 when too long. */
 static int
 split_name(const struct wk_model *m, struct wk_admin_entry *e)
@@ -115,8 +128,10 @@ wk_admin_register(struct wk_admin_site *site, const struct wk_model *m,
 
 	if (site == NULL || m == NULL)
 		return -1;
-	if (opts == NULL)
-		opts = &default_opts;
+	if (opts == NULL)   /* users and groups: users.c's (Django's) */
+		opts = m == &wick_user_model ? &wk__admin_user_opts :
+		    m == &wick_group_model ? &wk__admin_group_opts :
+		    &default_opts;
 	if (site->n >= WK_ADMIN_MAX_MODELS) {
 		wk_log(NULL, WK_LOG_ERROR, "admin: %s: more than %d models",
 		    m->name, WK_ADMIN_MAX_MODELS);
@@ -153,6 +168,15 @@ wk_admin_register(struct wk_admin_site *site, const struct wk_model *m,
 			return -1;
 		}
 	}
+	if (m == &wick_user_model && (names_password(opts->list_display) ||
+	    names_password(opts->list_filter) ||
+	    names_password(opts->search_fields) ||
+	    names_password(opts->fields) ||
+	    names_password(opts->readonly_fields))) {
+		wk_log(NULL, WK_LOG_ERROR, "admin: wick_user: the password "
+		    "hash is never shown, searched or edited");
+		return -1;
+	}
 	if (check_names(m, "list_filter", opts->list_filter, 0, ok_filter) ||
 	    check_names(m, "search_fields", opts->search_fields, 1,
 	    ok_search) ||
@@ -183,6 +207,8 @@ wk_admin_register(struct wk_admin_site *site, const struct wk_model *m,
 		    m->name);
 		return -1;
 	}
+	if (m == &wick_user_model || m == &wick_group_model)
+		memcpy(e->app_label, "auth", sizeof("auth"));  /* Django's URL */
 	if (wk_admin_find(site, e->app_label, e->model_name) != NULL) {
 		wk_log(NULL, WK_LOG_ERROR, "admin: %s: %s/%s is taken",
 		    m->name, e->app_label, e->model_name);
@@ -191,6 +217,16 @@ wk_admin_register(struct wk_admin_site *site, const struct wk_model *m,
 	e->model = m;
 	e->opts = opts;
 	site->n++;
+	return 0;
+}
+
+/* see admin.h */
+int
+wk_admin_register_auth(struct wk_admin_site *site)
+{
+	if (wk_admin_register(site, &wick_user_model, NULL) != 0 ||
+	    wk_admin_register(site, &wick_group_model, NULL) != 0)
+		return -1;
 	return 0;
 }
 
@@ -477,6 +513,13 @@ dispatch(struct wk_request *req, struct wk_response *resp,
 		return logout_page(req, resp, ad);
 	if (!is_staff(ad->user))
 		return to_login(req, resp, ad);
+	if (n >= 1 && strcmp(seg[0], "password_change") == 0) {  /* users.c */
+		if (n == 1)
+			return wk__admin_password_change(req, resp, ad);
+		if (n == 2 && strcmp(seg[1], "done") == 0)
+			return wk__admin_password_change_done(req, resp, ad);
+		return wk_error(req, resp, 404, NULL);
+	}
 	if (n == 0)
 		return index_page(req, resp, ad, NULL);
 	if (n == 1)
@@ -499,6 +542,8 @@ dispatch(struct wk_request *req, struct wk_response *resp,
 		return wk__admin_change(req, resp, ad);
 	if (strcmp(seg[3], "delete") == 0)
 		return wk__admin_delete(req, resp, ad);
+	if (strcmp(seg[3], "password") == 0)
+		return wk__admin_user_password(req, resp, ad);   /* users.c */
 	return wk_error(req, resp, 404, NULL);
 }
 

@@ -118,6 +118,20 @@ wk_auth_login(struct wk_request *req, struct wick_user *user)
 
 /* see auth.h */
 int
+wk_auth_update_session(struct wk_request *req, struct wick_user *user)
+{
+	char digest[WK_SHA256_LEN * 2 + 1];
+
+	auth_hash_digest(user->password, digest);
+	if (wk_session_cycle_key(req) != 0 ||
+	    wk_session_set(req, WK_AUTH_SESSION_HASH, digest) != 0)
+		return -1;
+	req->slots[WK_SLOT_USER] = user;
+	return 0;
+}
+
+/* see auth.h */
+int
 wk_auth_logout(struct wk_request *req)
 {
 	req->slots[WK_SLOT_USER] = NULL;

@@ -94,6 +94,14 @@ test_mounted(void **state)
 	assert_non_null(strstr(r.body, "Blog administration"));
 	assert_non_null(strstr(r.body, "href=\"/admin/blog/post/\""));
 	assert_non_null(strstr(r.body, "href=\"/admin/blog/comment/\""));
+	assert_non_null(strstr(r.body, "href=\"/admin/auth/user/\""));
+	assert_non_null(strstr(r.body, "href=\"/admin/auth/group/\""));
+	wk_test_response_free(&r);
+	/* the users' list never shows a password hash */
+	assert_int_equal(wk_test_get(&client, "/admin/auth/user/", &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "change/\">root<"));
+	assert_null(strstr(r.body, "pbkdf2_sha256$"));
 	wk_test_response_free(&r);
 }
 

@@ -194,6 +194,29 @@ int wk_admin_register(struct wk_admin_site *site, const struct wk_model *m,
     const struct wk_model_admin *opts);
 
 /*
+ * wk_admin_register_auth - register the library's users and groups
+ * (wick_user, wick_group; auth.h) on site, at Django's URLs auth/user/
+ * and auth/group/, with Django's UserAdmin and GroupAdmin pages:
+ *   auth/user/               username, email, staff status, active;
+ *                            filters staff, superuser, active; search
+ *                            username and email
+ *   auth/user/add/           username and the password twice (they must
+ *                            match and pass the validators, password.h);
+ *                            needs the user add AND change permissions
+ *   auth/user/ID/change/     the user's fields, groups and permissions
+ *                            as multi-selects; never the password hash,
+ *                            only a link to:
+ *   auth/user/ID/password/   a new password, twice (change permission)
+ *   auth/group/...           the name and the permissions
+ * Registering wick_user or wick_group with wk_admin_register (options
+ * NULL for these defaults, or the app's own list options) gets the same
+ * pages.  As in Django, whoever may change users may make any user a
+ * superuser: grant "wick_user.change" only to people you would make
+ * superusers.  0, or -1 as wk_admin_register.
+ */
+int wk_admin_register_auth(struct wk_admin_site *site);
+
+/*
  * wk_admin_find - the entry of site for app label app and model name
  * model ("blog", "post"), or NULL.
  */

@@ -177,6 +177,14 @@ enum wk_auth_result wk_auth_authenticate(struct wk_request *req,
  */
 int wk_auth_login(struct wk_request *req, struct wick_user *user);
 
+/*
+ * wk_auth_update_session - after user's password changed (user holds the
+ * new hash), keep this session logged in: rotate the session id and store
+ * the new hash digest (Django's update_session_auth_hash); the user's
+ * other sessions end at their next request.  0 or -1.
+ */
+int wk_auth_update_session(struct wk_request *req, struct wick_user *user);
+
 /* wk_auth_logout - flush the session (and rotate the CSRF secret). */
 int wk_auth_logout(struct wk_request *req);
 
