@@ -1,7 +1,8 @@
 /*
  * changelist.c - the admin's list of one model's rows (see admin.h):
  * columns, sortable headers, the search box, the filter sidebar with
- * counts, pagination with the total.
+ * counts, pagination with the total, and the action form around the
+ * rows (the actions themselves are actions.c's).
  *
  * Everything the request says goes through the model's metadata first:
  * a sort names a list_display field or is ignored, a filter value is one
@@ -353,6 +354,8 @@ rows_value(struct wk_request *req, struct wk__admin *ad,
 		if (url == NULL || (m = wk_map_new(a)) == NULL ||
 		    (cells = wk_list_new(a)) == NULL ||
 		    wk_map_set(a, m, "url", wk_val_str(url)) != 0 ||
+		    wk_map_set(a, m, "id", wk_val_int(wk_model_id(cl->m,
+		    rows[i]))) != 0 ||
 		    wk_map_set(a, m, "cells", wk_val_list(cells)) != 0 ||
 		    wk_list_push(a, out, wk_val_map(m)) != 0)
 			return -1;
@@ -374,6 +377,23 @@ rows_value(struct wk_request *req, struct wk__admin *ad,
 		}
 	}
 	return 0;
+}
+
+/* The ids of the page's rows, "12,7,3": the value of the header's
+ * "select all" box, so that it selects the page without JavaScript. */
+static const char *
+page_ids(struct wk_request *req, const struct wk_model *m, void **rows,
+    size_t n)
+{
+	wk_buf b;
+	size_t i;
+
+	wk_buf_init(&b, req->arena);
+	wk_buf_append(&b, "", 0);
+	for (i = 0; i < n; i++)
+		wk_buf_printf(&b, "%s%lld", i > 0 ? "," : "",
+		    wk_model_id(m, rows[i]));
+	return b.failed ? NULL : wk_buf_cstr(&b);
 }
 
 /* Hidden inputs for the search form: the filters in force and the sort. */
@@ -413,7 +433,7 @@ wk__admin_changelist(struct wk_request *req, struct wk_response *resp,
 	wk_arena *a = req->arena;
 	struct cl cl;
 	struct wk_query q;
-	struct wk_list *hd, *rl, *side, *hid;
+	struct wk_list *hd, *rl, *side, *hid, *acts;
 	struct wk_map *ctx;
 	const char *title, *vn;
 	long long count, total, per, pages;
@@ -513,6 +533,12 @@ wk__admin_changelist(struct wk_request *req, struct wk_response *resp,
 	if (wk__admin_perm(req, ad, cl.e, "add") &&
 	    wk_map_set(a, ctx, "add_url", wk_val_str(wk__admin_url(req, ad,
 	    cl.e, "add/"))) != 0)
+		return -1;
+	if ((acts = wk__admin_action_choices(req, ad)) == NULL ||
+	    (acts->len > 0 && (wk_map_set(a, ctx, "actions",
+	    wk_val_list(acts)) != 0 ||
+	    wk_map_set(a, ctx, "page_ids", wk_val_str(page_ids(req, cl.m,
+	    rows, n))) != 0)))
 		return -1;
 	return wk__admin_render(req, resp, ad, "admin/change_list.html", ctx,
 	    200);

@@ -1,8 +1,9 @@
 /*
  * internal.h - what the admin's files share: site.c parses the URL and
- * dispatches to the change list (changelist.c) and to add, change and
- * delete (edit.c); all of them use the helpers of page.c, which calls
- * none of them back.
+ * dispatches to the change list (changelist.c, which asks actions.c for
+ * the actions it offers), to the actions the list posts (actions.c) and
+ * to add, change and delete (edit.c); all of them use the helpers of
+ * page.c, which calls none of them back.
  */
 #ifndef WICK_ADMIN_INTERNAL_H
 #define WICK_ADMIN_INTERNAL_H
@@ -66,6 +67,21 @@ const char *wk__admin_cell(struct wk_request *req, const struct wk_model *m,
 const struct wk_admin_column *wk__admin_column(const struct wk_model_admin *o,
     const char *name);
 
+/* wk__admin_action_choices - the actions the user may run on ad's
+ * model, as {name, label} maps ("delete selected" first, with the delete
+ * permission); an empty list for none; NULL on failure.  (actions.c) */
+struct wk_list *wk__admin_action_choices(struct wk_request *req,
+    const struct wk__admin *ad);
+
+/* wk__admin_related - what deleting the rows ids (n of them) of m does
+ * to the rows that point at them, one step deep: "3 comments" pushed on
+ * gone (CASCADE) or kept (PROTECT: the delete will be refused).  A model
+ * whose table this database lacks is skipped.  0, or -1 on allocation
+ * failure.  (actions.c) */
+int wk__admin_related(struct wk_request *req, const struct wk_model *m,
+    const long long *ids, size_t n, struct wk_list *gone,
+    struct wk_list *kept);
+
 /* The pages (each returns 0 with resp filled, or -1). */
 int wk__admin_changelist(struct wk_request *req, struct wk_response *resp,
     struct wk__admin *ad);
@@ -74,6 +90,9 @@ int wk__admin_add(struct wk_request *req, struct wk_response *resp,
 int wk__admin_change(struct wk_request *req, struct wk_response *resp,
     struct wk__admin *ad);
 int wk__admin_delete(struct wk_request *req, struct wk_response *resp,
+    struct wk__admin *ad);
+/* A POST to the change list: run the action it names (actions.c). */
+int wk__admin_actions(struct wk_request *req, struct wk_response *resp,
     struct wk__admin *ad);
 
 /* ---- users and groups: users.c (edit.c and site.c send their pages) ---- */

@@ -96,6 +96,42 @@ names_password(const char *const *names)
 	return 0;
 }
 
+/* The app actions: each named (not "delete_selected", no name twice),
+ * with a run function and a known permission codename. */
+static int
+check_actions(const struct wk_model *m, const struct wk_admin_action *acts)
+{
+	static const char *const perms[] = { "view", "add", "change",
+	    "delete", NULL };
+	const char *why = NULL;
+	size_t i, j;
+
+	for (i = 0; acts != NULL && acts[i].name != NULL; i++) {
+		if (i >= WK_ADMIN_MAX_ACTIONS)
+			why = "too many actions";
+		else if (acts[i].run == NULL)
+			why = "has no run function";
+		else if (acts[i].name[0] == '\0' ||
+		    strcmp(acts[i].name, "delete_selected") == 0)
+			why = "is a reserved name";
+		for (j = 0; why == NULL && j < i; j++)
+			if (strcmp(acts[j].name, acts[i].name) == 0)
+				why = "is named twice";
+		for (j = 0; why == NULL && acts[i].perm != NULL &&
+		    perms[j] != NULL && strcmp(perms[j], acts[i].perm) != 0;
+		    j++)
+			;
+		if (why == NULL && acts[i].perm != NULL && perms[j] == NULL)
+			why = "needs an unknown permission";
+		if (why != NULL) {
+			wk_log(NULL, WK_LOG_ERROR, "admin: %s: action '%s' %s",
+			    m->name, acts[i].name, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Copy the app label and model name of m into e; -1 when too long. */
 static int
 split_name(const struct wk_model *m, struct wk_admin_entry *e)
@@ -183,6 +219,8 @@ wk_admin_register(struct wk_admin_site *site, const struct wk_model *m,
 	    check_names(m, "fields", opts->fields, 0, ok_editable) ||
 	    check_names(m, "readonly_fields", opts->readonly_fields, 0,
 	    ok_editable))
+		return -1;
+	if (check_actions(m, opts->actions) != 0)
 		return -1;
 	if (opts->list_per_page < 0) {
 		wk_log(NULL, WK_LOG_ERROR, "admin: %s: list_per_page < 0",
@@ -526,6 +564,8 @@ dispatch(struct wk_request *req, struct wk_response *resp,
 		return index_page(req, resp, ad, seg[0]);
 	if ((ad->entry = wk_admin_find(ad->site, seg[0], seg[1])) == NULL)
 		return wk_error(req, resp, 404, "No such model");
+	if (n == 2 && req->method == WK_METHOD_POST)
+		return wk__admin_actions(req, resp, ad);
 	if (n == 2)
 		return wk__admin_changelist(req, resp, ad);
 	if (n == 3 && strcmp(seg[2], "add") == 0)

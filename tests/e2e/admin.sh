@@ -2,7 +2,8 @@
 # mounted by the demo at admin/) through Apache with curl: an anonymous
 # visitor sent to the admin's login page, a superuser logging in through
 # the form, listing, searching, filtering, adding a post, changing it,
-# deleting it through the confirmation page; a staff user with view only
+# deleting it through the confirmation page; the change list's actions
+# (delete selected, confirmed; publish selected; a bad id 400); a staff user with view only
 # refused a POST with 403.  Sourced by tests/e2e/run (bash); uses its
 # helpers (get, hdr, check, code_is, code_in, body_has, form_token,
 # app_cmd, has_route, prepare_db, $E, $BASE, $SCRIPT).  The entry point is
@@ -105,6 +106,37 @@ check_admin() {
 	get -b "$jar" "$list$id/change/"
 	check "admin: the deleted post is 404" "got $CODE" code_is 404
 
+	# Actions: delete selected (confirmation page, then all at once) and
+	# the demo's publish action.
+	local sel a b
+	get -b "$jar" "$list"
+	sel=$(grep -o 'name="_selected_action" value="[0-9]*"' "$E/tmp/b" |
+		sed -nE 's/.*value="([0-9]+)"/\1/p' | head -n 2)
+	a=$(echo "$sel" | sed -n 1p)
+	b=$(echo "$sel" | sed -n 2p)
+	admin_post "$jar" "$list" --data-urlencode "action=delete_selected" \
+		--data-urlencode "_selected_action=$a" --data-urlencode "_selected_action=$b"
+	check "admin: delete selected asks first" "got $CODE" \
+		eval 'code_is 200 && body_has "Are you sure you want to delete the selected posts?"'
+	admin_post "$jar" "$list" --data-urlencode "action=publish" \
+		--data-urlencode "_selected_action=$a"
+	check "admin: an app action (publish selected)" "got $CODE" code_is 302
+	get -b "$jar" "$list"
+	check "admin: the action's message shows" "got $CODE" \
+		eval 'code_is 200 && body_has "1 post published."'
+	admin_post "$jar" "$list" --data-urlencode "action=delete_selected" \
+		--data-urlencode "post=yes" \
+		--data-urlencode "_selected_action=$a" --data-urlencode "_selected_action=$b"
+	check "admin: delete selected, confirmed" "got $CODE" code_is 302
+	get -b "$jar" "$list"
+	check "admin: Successfully deleted 2 posts." "got $CODE" \
+		eval 'code_is 200 && body_has "Successfully deleted 2 posts."'
+	get -b "$jar" "$list$a/change/"
+	check "admin: a post deleted by the action is 404" "got $CODE" code_is 404
+	admin_post "$jar" "$list" --data-urlencode "action=delete_selected" \
+		--data-urlencode "_selected_action=x1"
+	check "admin: an id that is no number is 400" "got $CODE" code_is 400
+
 	# A staff user with the view permission only.
 	if ! command -v sqlite3 >/dev/null 2>&1; then
 		skip "admin: a view-only user" "no sqlite3 command"
@@ -121,6 +153,9 @@ check_admin() {
 	admin_post "$vjar" "$list""1/change/" --data-urlencode "title=Hacked" \
 		--data-urlencode "slug=post-1"
 	check "admin: a view-only user's POST is 403" "got $CODE" code_is 403
+	admin_post "$vjar" "$list" --data-urlencode "action=delete_selected" \
+		--data-urlencode "post=yes" --data-urlencode "_selected_action=1"
+	check "admin: a view-only user's delete selected is 403" "got $CODE" code_is 403
 	get -b "$vjar" "$SCRIPT/admin/blog/comment/"
 	check "admin: a model without any permission is 403" "got $CODE" code_is 403
 }

@@ -43,7 +43,8 @@
  *   login/                    the login form (GET, POST)
  *   logout/                   POST only; redirects to login/
  *   APP/                      the index of one app
- *   APP/MODEL/                the change list
+ *   APP/MODEL/                the change list; POST: run an action on
+ *                             the ticked rows (struct wk_admin_action)
  *   APP/MODEL/add/            the add form
  *   APP/MODEL/ID/change/      the change form (read-only for view only)
  *   APP/MODEL/ID/delete/      the confirmation page, naming the rows
@@ -74,7 +75,8 @@
  *
  * Templates: admin/base.html, admin/login.html, admin/index.html,
  * admin/change_list.html, admin/change_form.html,
- * admin/delete_confirmation.html in the library's set (template.h); the
+ * admin/delete_confirmation.html, admin/delete_selected_confirmation.html
+ * in the library's set (template.h); the
  * site's .templates (the app's set) is searched first, so an app
  * restyles the admin by shipping templates under the same names.  The
  * stylesheet is inside admin/base.html: one file, no request for it.
@@ -99,6 +101,11 @@ struct wk_response;
 #define WK_ADMIN_PER_PAGE 100
 /* A foreign key filter lists at most this many target rows. */
 #define WK_ADMIN_FK_FILTER_MAX 50
+/* An action applies to at most this many rows at a time (the ids are
+ * bound values of one query; orm.h's WK_Q_MAX_BINDS). */
+#define WK_ADMIN_MAX_SELECTED 150
+/* How many app actions one configuration may have. */
+#define WK_ADMIN_MAX_ACTIONS 16
 
 /*
  * A computed column of the change list (Django's list_display callable):
@@ -117,6 +124,45 @@ struct wk_admin_column {
 	const char *name;                    /* what list_display names */
 	const char *label;                   /* the header; NULL: name */
 	const char *(*value)(struct wk_request *req, const void *row);
+};
+
+struct wk_admin_entry;
+
+/*
+ * An action of the change list (Django's admin actions): the rows ticked
+ * and an action chosen in the select above the list, "Go" runs it.  run
+ * gets the ids of the selected rows (n >= 1, each an existing row of e's
+ * model, no repeats, at most WK_ADMIN_MAX_SELECTED) inside one atomic
+ * block, and returns the flash message to show (static or req->arena
+ * memory), or NULL on failure: the block is rolled back and the page is a
+ * 500.  perm is the permission codename the user needs on the model
+ * ("view", "add", "change", "delete"), NULL for none beyond seeing the
+ * list; without it the action is not offered and a POST naming it is
+ * 403.  wk_admin_filter_ids narrows a query to the ids.
+ *
+ *   static const char *publish(struct wk_request *req,
+ *       const struct wk_admin_entry *e, const long long *ids, size_t n)
+ *   {
+ *       struct wk_query q;
+ *       long long done;
+ *       wk_q_init(&q, req->arena, e->model);
+ *       wk_admin_filter_ids(&q, ids, n);
+ *       wk_q_set(&q, "published", wk_val_bool(1));
+ *       if (wk_q_update(&q, &done) != WK_DB_OK)
+ *           return NULL;
+ *       return wk_arena_printf(req->arena, "%lld posts published.", done);
+ *   }
+ *   static const struct wk_admin_action post_actions[] = {
+ *       { "publish", "Publish selected posts", publish, "change" },
+ *       { NULL, NULL, NULL, NULL } };
+ */
+struct wk_admin_action {
+	const char *name;                    /* the value posted: "publish" */
+	const char *label;                   /* the option's text; NULL:
+	                                        name */
+	const char *(*run)(struct wk_request *req,
+	    const struct wk_admin_entry *e, const long long *ids, size_t n);
+	const char *perm;                    /* codename, or NULL */
 };
 
 /*
@@ -148,6 +194,10 @@ struct wk_model_admin {
 	/* Fields shown but never edited (they must not be required to
 	 * create a row, or add fails validation). */
 	const char *const *readonly_fields;
+	/* App actions of the change list, ended by { NULL }; NULL: only
+	 * "delete selected" (offered to users with the delete
+	 * permission). */
+	const struct wk_admin_action *actions;
 };
 
 /* One registered model (filled by wk_admin_register). */
@@ -186,7 +236,9 @@ struct wk_admin_site {
  * opts->columns, each with a value function); list_filter fields BOOL, with
  * choices, or FKs; search_fields TEXT; fields and readonly_fields never
  * the key; ordering accepted by wk_q_order_by; list_per_page >= 0; at
- * most WK_ADMIN_MAX_NAMES names a list.  Returns 0, or -1 (logged with
+ * most WK_ADMIN_MAX_NAMES names a list; actions each with a name (not
+ * "delete_selected", none twice), a run function and a perm of "view",
+ * "add", "change", "delete" or NULL, at most WK_ADMIN_MAX_ACTIONS.  Returns 0, or -1 (logged with
  * the reason) for a problem, a model already registered, a name too long
  * for its app label or model name, or a full site.
  */
@@ -222,6 +274,14 @@ int wk_admin_register_auth(struct wk_admin_site *site);
  */
 const struct wk_admin_entry *wk_admin_find(const struct wk_admin_site *site,
     const char *app, const char *model);
+
+/*
+ * wk_admin_filter_ids - AND "id in ids" (n of them, n <=
+ * WK_ADMIN_MAX_SELECTED) to q, for an action's run function.  Returns
+ * q->status (WK_DB_INVALID for n 0 or too many, WK_DB_NOMEM).
+ */
+struct wk_query;
+int wk_admin_filter_ids(struct wk_query *q, const long long *ids, size_t n);
 
 /*
  * wk_admin_view - the view behind every admin URL: reads the site from
