@@ -21,6 +21,9 @@ wk_model_fieldn(const struct wk_model *m, const char *name, size_t len)
 
 	for (i = 0; i < m->nfields; i++) {
 		const char *fn = m->fields[i].name;
+		/* The first byte first: most fields differ there. */
+		if (len > 0 && fn[0] != name[0])
+			continue;
 		if (strncmp(fn, name, len) == 0 && fn[len] == '\0')
 			return &m->fields[i];
 	}
