@@ -260,40 +260,21 @@ enum wk_admin_flag {
 	WK_ADMIN_FLAG__MAX
 };
 
-#define WICK_ADMIN_LOG(F, M) \
-	F(M, action_time, DATETIME, .verbose_name = "action time") \
-	F(M, user_id, BIGINT, .verbose_name = "user id") \
-	F(M, username, TEXT, .max_length = 150, .flags = WK_BLANK, \
-	    .def = "", .verbose_name = "user") \
-	F(M, model, TEXT, .max_length = 100, .verbose_name = "model") \
-	F(M, object_id, TEXT, .max_length = 64, .verbose_name = "object id") \
-	F(M, object_repr, TEXT, .flags = WK_BLANK, .def = "", \
-	    .verbose_name = "object repr") \
-	F(M, action_flag, INT, .verbose_name = "action flag") \
-	F(M, change_message, TEXT, .flags = WK_BLANK, .def = "", \
-	    .verbose_name = "change message") \
-	F(M, mac, TEXT, .max_length = 64, .verbose_name = "MAC")
-WK_MODEL_STRUCT(wick_admin_log, WICK_ADMIN_LOG)
 
 /*
  * wk_admin_log - write one entry: the user of req (id 0 and "" when
  * anonymous) did flag (enum wk_admin_flag) to row id of e's model, whose
  * label (wk_model_str) is repr (NULL: ""), with message (NULL: ""; the
- * admin's own: "Added.", "Changed title: “a” → “b”.", "Deleted.").  The
+ * admin's own: "Added.", "Changed title: ...", "Deleted.").  The
  * one way entries are written: the admin's pages call it, and so may an
  * action.  Inside the caller's atomic block (db.h) when one is open - so
  * that the entry and the change commit or roll back together - else in
  * its own BEGIN IMMEDIATE.  Returns WK_DB_OK, WK_DB_INVALID for a NULL
  * req or e or a flag out of range, WK_DB_ERROR when the secret key
  * cannot be read (logged: the change should not be made without its
- * entry), or the database's error.
- *
- *   st = wk_db_begin();
- *   ... change the rows ...
- *   if (st == WK_DB_OK)
- *       st = wk_admin_log(req, e, id, label, WK_ADMIN_ACTION,
- *           "Published by the action “publish”.");
- *   st = st == WK_DB_OK ? wk_db_commit() : (wk_db_rollback(), st);
+ * entry), or the database's error.  An action calls it once per row it
+ * changed, inside the block (wk_db_begin) that changes them, and rolls
+ * back when it fails.
  */
 int wk_admin_log(struct wk_request *req, const struct wk_admin_entry *e,
     long long id, const char *repr, int flag, const char *message);
@@ -333,6 +314,22 @@ struct wk_admin_log_check {
  */
 int wk_admin_log_verify(wk_arena *a, const struct wk_settings *s,
     struct wk_admin_log_check *out);
+
+/* The log's rows (the model wick_admin_log_model, table wick_admin_log). */
+#define WICK_ADMIN_LOG(F, M) \
+	F(M, action_time, DATETIME, .verbose_name = "action time") \
+	F(M, user_id, BIGINT, .verbose_name = "user id") \
+	F(M, username, TEXT, .max_length = 150, .flags = WK_BLANK, \
+	    .def = "", .verbose_name = "user") \
+	F(M, model, TEXT, .max_length = 100, .verbose_name = "model") \
+	F(M, object_id, TEXT, .max_length = 64, .verbose_name = "object id") \
+	F(M, object_repr, TEXT, .flags = WK_BLANK, .def = "", \
+	    .verbose_name = "object repr") \
+	F(M, action_flag, INT, .verbose_name = "action flag") \
+	F(M, change_message, TEXT, .flags = WK_BLANK, .def = "", \
+	    .verbose_name = "change message") \
+	F(M, mac, TEXT, .max_length = 64, .verbose_name = "MAC")
+WK_MODEL_STRUCT(wick_admin_log, WICK_ADMIN_LOG)
 
 /*
  * The admin's commands, to list in the app's commands:
