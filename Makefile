@@ -177,6 +177,7 @@ VIEWS_SRCS = src/views/paginator.c src/views/generic.c src/views/edit.c
 ADMIN_SRCS = src/admin/page.c src/admin/site.c src/admin/changelist.c \
 	src/admin/edit.c src/admin/actions.c
 ADMIN_SRCS += src/admin/users.c
+ADMIN_SRCS += src/admin/history.c
 LIB_SRCS = $(CORE_SRCS) $(HTTP_SRCS) $(FRONT_SRCS) $(DB_SRCS) \
 	$(TEMPLATE_SRCS) $(AUTH_SRCS) $(FORMS_SRCS) $(VIEWS_SRCS) \
 	$(ADMIN_SRCS)

@@ -88,6 +88,7 @@ setup(void **state)
 	assert_int_equal(wk_test_client_fresh_db(&client, WK_TEST_DB_MEMORY),
 	    0);
 	client.skip_csrf = 1;
+	client.settings.secret_key_file = fixture_secret_key();
 	make_user("boss", 1, 1);
 	viewer = make_user("viewer", 1, 0);
 	editor = make_user("editor", 1, 0);

@@ -68,6 +68,7 @@ setup(void **state)
 	assert_int_equal(wk_test_client_fresh_db(&client, WK_TEST_DB_MEMORY),
 	    0);
 	client.skip_csrf = 1;
+	client.settings.secret_key_file = fixture_secret_key();
 	make_user("boss", 1);
 	editor = make_user("editor", 0);
 	viewer = make_user("viewer", 0);
@@ -199,6 +200,20 @@ test_action_form(void **state)
 	wk_test_response_free(&r);
 }
 
+/* How many admin log entries have flag (history.c writes them). */
+static long long
+log_count(int flag)
+{
+	struct wk_query q;
+	long long n = -1;
+
+	wk_q_init(&q, &arena, &wick_admin_log_model);
+	assert_int_equal(wk_q_filter(&q, "action_flag", wk_val_int(flag)),
+	    0);
+	assert_int_equal(wk_q_count(&q, &n), WK_DB_OK);
+	return n;
+}
+
 static void
 test_delete_selected(void **state)
 {
@@ -234,6 +249,7 @@ test_delete_selected(void **state)
 	assert_int_equal(wk_orm_get(&arena, &fixture_entry_model, ids[0],
 	    &row), WK_DB_OK);
 	message_shows("Successfully deleted 3 entries.");
+	assert_int_equal(log_count(WK_ADMIN_DELETION), 3);
 	/* one: the singular */
 	post(BASE, &r, "action=delete_selected&post=yes&_selected_action=%lld",
 	    ids[0]);
@@ -405,6 +421,8 @@ test_app_action(void **state)
 	assert_string_equal(wk_test_header(&r, "Location"), BASE);
 	wk_test_response_free(&r);
 	message_shows("2 entries marked as featured.");
+	/* one history entry per row, naming the action */
+	assert_int_equal(log_count(WK_ADMIN_ACTION), 2);
 	assert_int_equal(wk_orm_get(&arena, &fixture_entry_model, ids[1],
 	    (void **)&e), WK_DB_OK);
 	assert_int_equal(e->featured, 1);
@@ -418,6 +436,7 @@ test_app_action(void **state)
 	assert_int_equal(wk_orm_get(&arena, &fixture_entry_model, ids[2],
 	    (void **)&e), WK_DB_OK);
 	assert_int_equal(e->hits, 2);
+	assert_int_equal(log_count(WK_ADMIN_ACTION), 2);  /* rolled back */
 }
 
 static void

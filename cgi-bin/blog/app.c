@@ -68,6 +68,7 @@ static const struct wk_command *const blog_commands[] = {
 	wk_auth_commands,
 	wk_shell_commands,
 	wk_fixture_commands,
+	wk_admin_commands,
 	NULL
 };
 

@@ -47,20 +47,29 @@ verbose_plural(const struct wk_admin_entry *e)
 }
 
 /*
- * Where the history of an action goes: called once per action that
- * changed the database, inside its atomic block, with the action's name
- * and the rows it was run on (read before it ran).  0, or -1 to roll the
- * action back.  Nothing is recorded yet; the admin's log plugs in here.
+ * The history of an action: one admin log entry per row it was run on
+ * (read before it ran), inside the action's atomic block, so the rows
+ * and their entries commit or roll back together.  Delete selected is
+ * logged as Django logs it, a deletion per row; an app action as an
+ * action naming it.  0, or -1 to roll the action back.
  */
 static int
 log_action(struct wk_request *req, const struct wk__admin *ad,
     const char *action, void **rows, size_t n)
 {
-	(void)req;
-	(void)ad;
-	(void)action;
-	(void)rows;
-	(void)n;
+	const struct wk_admin_entry *e = ad->entry;
+	int del = strcmp(action, DELETE_SELECTED) == 0;
+	const char *msg = del ? "Deleted." : wk_arena_printf(req->arena,
+	    "Action “%s”.", action);
+	size_t i;
+
+	if (msg == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (wk_admin_log(req, e, wk_model_id(e->model, rows[i]),
+		    wk_model_str(e->model, rows[i], req->arena),
+		    del ? WK_ADMIN_DELETION : WK_ADMIN_ACTION, msg) != WK_DB_OK)
+			return -1;
 	return 0;
 }
 

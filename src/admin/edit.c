@@ -141,6 +141,10 @@ show_form(struct wk_request *req, struct wk_response *resp,
 	    e, ""))) != 0 ||
 	    wk_map_set(a, ctx, "app_label", wk_val_str(e->app_label)) != 0)
 		return -1;
+	if (obj != NULL && wk_map_set(a, ctx, "history_url",
+	    wk_val_str(wk_arena_printf(a, "%s%lld/history/",
+	    wk__admin_url(req, ad, e, ""), wk_model_id(e->model, obj)))) != 0)
+		return -1;
 	if (obj != NULL && wk__admin_perm(req, ad, e, "delete") &&
 	    wk_map_set(a, ctx, "delete_url", wk_val_str(wk_arena_printf(a,
 	    "%s%lld/delete/", wk__admin_url(req, ad, e, ""),
@@ -192,6 +196,7 @@ form_page(struct wk_request *req, struct wk_response *resp,
 	const struct wk_admin_entry *e = ad->entry;
 	const char **shown, **edit, **ro;
 	struct wk_model_form mf;
+	void *before = NULL;
 	int st;
 
 	if ((shown = shown_fields(req, e)) == NULL ||
@@ -208,12 +213,15 @@ form_page(struct wk_request *req, struct wk_response *resp,
 	}
 	if (req->method != WK_METHOD_POST)
 		return show_form(req, resp, ad, &mf, ro, obj, 1, 200);
+	if (obj != NULL &&
+	    (before = wk__admin_snapshot(req, e->model, obj)) == NULL)
+		return -1;
 	if (wk_form_bind(&mf.form, req) != 0 ||
 	    (st = wk_model_form_is_valid(&mf)) < 0)
 		return -1;
 	if (st == 0)
 		return show_form(req, resp, ad, &mf, ro, obj, 1, 200);
-	st = wk_model_form_save(&mf);
+	st = wk__admin_save_logged(req, ad, &mf, before);
 	if (st == WK_DB_INVALID)
 		return show_form(req, resp, ad, &mf, ro, obj, 1, 200);
 	if (st != WK_DB_OK)
@@ -359,7 +367,7 @@ wk__admin_delete(struct wk_request *req, struct wk_response *resp,
 		return wk__admin_render(req, resp, ad,
 		    "admin/delete_confirmation.html", ctx, 200);
 	}
-	st = wk_orm_delete(e->model, ad->id);
+	st = wk__admin_delete_logged(req, ad, label);
 	if (st == WK_DB_CONSTRAINT) {
 		const char *back = wk_arena_printf(a, "%s%lld/change/", list,
 		    ad->id);

@@ -15,6 +15,8 @@
 #include "wick/http/request.h"
 #include "wick/http/response.h"
 
+struct wk_model_form;
+
 /* One admin request: the site, where it is mounted, who asks, and what
  * for (the entry and id, when the URL names them). */
 struct wk__admin {
@@ -117,5 +119,40 @@ int wk__admin_password_change(struct wk_request *req,
     struct wk_response *resp, struct wk__admin *ad);
 int wk__admin_password_change_done(struct wk_request *req,
     struct wk_response *resp, struct wk__admin *ad);
+
+/* ---- history.c --------------------------------------------------------------- */
+
+/* wk__admin_change_message - what changed between before and after (two
+ * rows of m, the same object): "Changed title: “a” → “b”; status:
+ * “Draft” → “Published”." over every field but the key (labels, choice
+ * labels, Yes/No, a foreign key's row label), or "No fields changed.".
+ * Arena memory; NULL on failure. */
+const char *wk__admin_change_message(struct wk_request *req,
+    const struct wk_model *m, const void *before, const void *after);
+
+/* wk__admin_snapshot - a copy of row obj of m (the struct; its strings
+ * are shared), to compare with after a save.  NULL on failure. */
+void *wk__admin_snapshot(struct wk_request *req, const struct wk_model *m,
+    const void *obj);
+
+/* wk__admin_save_logged - save mf (wk_model_form_save) and write its log
+ * entry ("Added." or the change message against before, the snapshot
+ * taken before the form was bound; NULL for an add) in one transaction:
+ * both or neither.  Returns what the save returns (WK_DB_INVALID: the
+ * form has the errors), or the log's or the commit's error. */
+int wk__admin_save_logged(struct wk_request *req, const struct wk__admin *ad,
+    struct wk_model_form *mf, const void *before);
+
+/* wk__admin_delete_logged - delete the object ad names and write its
+ * entry ("Deleted.", label as its repr) in one transaction.  Returns what
+ * wk_orm_delete returns (WK_DB_CONSTRAINT: protected), or the log's or
+ * the commit's error. */
+int wk__admin_delete_logged(struct wk_request *req,
+    const struct wk__admin *ad, const char *label);
+
+/* wk__admin_history - the history page of the object (0 with resp
+ * filled, or -1). */
+int wk__admin_history(struct wk_request *req, struct wk_response *resp,
+    struct wk__admin *ad);
 
 #endif /* WICK_ADMIN_INTERNAL_H */

@@ -584,6 +584,8 @@ dispatch(struct wk_request *req, struct wk_response *resp,
 		return wk__admin_delete(req, resp, ad);
 	if (strcmp(seg[3], "password") == 0)
 		return wk__admin_user_password(req, resp, ad);   /* users.c */
+	if (strcmp(seg[3], "history") == 0)
+		return wk__admin_history(req, resp, ad);
 	return wk_error(req, resp, 404, NULL);
 }
 

@@ -7,64 +7,21 @@
  * expired, is ignored: the session starts empty.  Nothing here is secret
  * from the visitor, only tamper-proof.
  */
-#include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "wick/core/crypto.h"
 #include "wick/core/log.h"
+#include "wick/core/settings.h"
 #include "wick/http/middleware.h"
 #include "wick/http/request.h"
 #include "wick/auth/session.h"
 #include "internal.h"
 
 #define SESSION_SIGN_SALT "wick.sessions.signed-cookie"
-#define SECRET_MIN 32
-#define SECRET_MAX 4096
-
-/*
- * Read the secret key file into out (trailing whitespace dropped).  0, or
- * -1 with a reason for the log in *why.
- */
-static int
-secret_key(const struct wk_settings *s, unsigned char *out, size_t outsz,
-    size_t *outlen, const char **why)
-{
-	ssize_t n;
-	size_t len = 0;
-	int fd;
-
-	if (s == NULL || s->secret_key_file == NULL) {
-		*why = "the signed-cookie session store needs secret_key_file "
-		    "in the settings (a file of at least 32 random bytes)";
-		return -1;
-	}
-	if ((fd = open(s->secret_key_file, O_RDONLY | O_CLOEXEC)) < 0) {
-		*why = "secret_key_file cannot be opened";
-		return -1;
-	}
-	while (len < outsz) {
-		n = read(fd, out + len, outsz - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	while (len > 0 && isspace(out[len - 1]))
-		len--;
-	if (len < SECRET_MIN) {
-		*why = "secret_key_file holds fewer than 32 bytes";
-		return -1;
-	}
-	*outlen = len;
-	return 0;
-}
+#define SECRET_MAX WK_SECRET_KEY_MAX
 
 /* ---- the store ---------------------------------------------------------------------- */
 
@@ -77,7 +34,7 @@ signed_tag(const struct wk_settings *st, const char *payload, size_t n,
 	wk_hmac_sha256_ctx m;
 	size_t klen;
 
-	if (secret_key(st, key, sizeof(key), &klen, why) != 0)
+	if (wk_settings_secret_key(st, key, sizeof(key), &klen, why) != 0)
 		return -1;
 	wk_hmac_sha256_init(&m, key, klen);
 	wk_hmac_sha256_update(&m, SESSION_SIGN_SALT "|",
@@ -180,7 +137,8 @@ cookie_start(struct wk_request *req)
 	const char *why = NULL;
 	size_t klen;
 
-	if (secret_key(req->settings, key, sizeof(key), &klen, &why) != 0) {
+	if (wk_settings_secret_key(req->settings, key, sizeof(key),
+	    &klen, &why) != 0) {
 		wk_log(req, WK_LOG_ERROR, "session: %s", why);
 		return -1;
 	}

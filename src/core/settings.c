@@ -1441,6 +1441,45 @@ wk_settings_check(const struct wk_settings *s, char *out, size_t outlen)
 
 /* see settings.h */
 int
+wk_settings_secret_key(const struct wk_settings *s, unsigned char *out,
+    size_t outsz, size_t *outlen, const char **why)
+{
+	ssize_t n;
+	size_t len = 0;
+	int fd;
+
+	if (s == NULL || s->secret_key_file == NULL) {
+		*why = "secret_key_file is not set in the settings (a file of "
+		    "at least 32 random bytes)";
+		return -1;
+	}
+	if ((fd = open(s->secret_key_file, O_RDONLY | O_CLOEXEC)) < 0) {
+		*why = "secret_key_file cannot be opened";
+		return -1;
+	}
+	while (len < outsz) {
+		n = read(fd, out + len, outsz - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	while (len > 0 && (out[len - 1] == ' ' || out[len - 1] == '\t' ||
+	    out[len - 1] == '\n' || out[len - 1] == '\r' ||
+	    out[len - 1] == '\v' || out[len - 1] == '\f'))
+		len--;
+	if (len < WK_SECRET_KEY_MIN) {
+		*why = "secret_key_file holds fewer than 32 bytes";
+		return -1;
+	}
+	*outlen = len;
+	return 0;
+}
+
+/* see settings.h */
+int
 wk_settings_host_allowed(const struct wk_settings *s, const char *host)
 {
 	size_t i, hl, pl;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "wick/auth/auth.h"
 #include "wick/core/log.h"
@@ -27,6 +28,34 @@
 static struct wk_test_client client;
 static wk_arena arena;
 static long long post_id, comment_id;
+
+/* A secret key file for the admin log's chain, made once, removed at
+ * exit. */
+static char key_path[] = "/tmp/wick-blogkey-XXXXXX";
+
+static void
+key_remove(void)
+{
+	unlink(key_path);
+}
+
+static const char *
+secret_key(void)
+{
+	static const char key[] = "blog-test-secret-key-0123456789abcdefghij";
+	static int made;
+	int fd;
+
+	if (!made) {
+		assert_true((fd = mkstemp(key_path)) >= 0);
+		assert_int_equal(write(fd, key, sizeof(key) - 1),
+		    (ssize_t)(sizeof(key) - 1));
+		close(fd);
+		atexit(key_remove);
+		made = 1;
+	}
+	return key_path;
+}
 
 static int
 setup(void **state)
@@ -42,6 +71,7 @@ setup(void **state)
 	assert_int_equal(wk_test_client_fresh_db(&client, WK_TEST_DB_MEMORY),
 	    0);
 	client.skip_csrf = 1;
+	client.settings.secret_key_file = secret_key();
 	assert_int_equal(wk_auth_create_user(&arena, "root", "", "pw", 1000,
 	    1, NULL), WK_DB_OK);
 	assert_int_equal(wk_auth_create_user(&arena, "reader", "", "pw", 1000,

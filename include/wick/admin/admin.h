@@ -86,7 +86,10 @@
 
 #include <stddef.h>
 
+#include "wick/core/arena.h"
+#include "wick/core/settings.h"
 #include "wick/db/model.h"
+#include "wick/http/app.h"
 #include "wick/http/router.h"
 #include "wick/template/template.h"
 
@@ -303,5 +306,122 @@ int wk_admin_view(struct wk_request *req, struct wk_response *resp);
 	  (struct wk_admin_site *const[]){ (site) } }, \
 	{ PREFIX "<path:wk_admin_path>", wk_admin_view, NULL, 0, NULL, \
 	  (struct wk_admin_site *const[]){ (site) } }
+
+/* ---- history (history.c) ----------------------------------------------------- */
+
+/*
+ * The admin log (Django's LogEntry): one row per add, change, delete and
+ * action made through the admin, written in the same transaction as the
+ * change itself, so that a change is never without its entry.  The
+ * history page (APP/MODEL/ID/history/) shows an object's entries, oldest
+ * first.  The table is the library's, made by `migrate` (app
+ * "admin_log") in any program that links the admin.
+ *
+ * Each entry is chained to the one before: its mac is
+ *
+ *   HMAC-SHA256(secret key, "wick.admin.log|" || mac of the entry before
+ *               (32 zero bytes for entry 1) || the entry's fields)
+ *
+ * over the fields id, action_time, user_id, username, model, object_id,
+ * object_repr, action_flag and change_message in that order, each as an
+ * 8-byte big-endian length and its bytes (numbers in decimal), so that
+ * no two different entries encode alike.  Ids are consecutive (1, 2, 3,
+ * ...: each writer takes the last id + 1 inside its BEGIN IMMEDIATE, so
+ * two writers never chain to the same entry).  Someone who can write the
+ * database but does not hold the key cannot alter, remove or insert an
+ * entry without `verifylog` (wk_admin_log_verify) naming it; someone who
+ * holds the key can rewrite all of it, and removing the newest entries
+ * (the tail) leaves a shorter chain that is intact: compare the head
+ * `verifylog` prints with one kept elsewhere.  The mac is stored as 64
+ * lowercase hex digits.
+ */
+enum wk_admin_flag {
+	WK_ADMIN_ADDITION = 1,               /* Django's ADDITION */
+	WK_ADMIN_CHANGE = 2,                 /* CHANGE */
+	WK_ADMIN_DELETION = 3,               /* DELETION */
+	WK_ADMIN_ACTION = 4,                 /* an action (Wick's own) */
+	WK_ADMIN_FLAG__MAX
+};
+
+
+/*
+ * wk_admin_log - write one entry: the user of req (id 0 and "" when
+ * anonymous) did flag (enum wk_admin_flag) to row id of e's model, whose
+ * label (wk_model_str) is repr (NULL: ""), with message (NULL: ""; the
+ * admin's own: "Added.", "Changed title: ...", "Deleted.").  The
+ * one way entries are written: the admin's pages call it, and so may an
+ * action.  Inside the caller's atomic block (db.h) when one is open - so
+ * that the entry and the change commit or roll back together - else in
+ * its own BEGIN IMMEDIATE.  Returns WK_DB_OK, WK_DB_INVALID for a NULL
+ * req or e or a flag out of range, WK_DB_ERROR when the secret key
+ * cannot be read (logged: the change should not be made without its
+ * entry), or the database's error.  An action calls it once per row it
+ * changed, inside the block (wk_db_begin) that changes them, and rolls
+ * back when it fails.
+ */
+int wk_admin_log(struct wk_request *req, const struct wk_admin_entry *e,
+    long long id, const char *repr, int flag, const char *message);
+
+/* What wk_admin_log_verify found. */
+enum wk_admin_fault {
+	WK_ADMIN_LOG_INTACT,                 /* every entry verifies */
+	WK_ADMIN_LOG_ALTERED,                /* bad_id's fields changed (the
+	                                        next entry still chains to
+	                                        its mac) */
+	WK_ADMIN_LOG_FORGED,                 /* bad_id's mac does not verify
+	                                        and nothing chains to it:
+	                                        inserted, or altered with its
+	                                        mac */
+	WK_ADMIN_LOG_REMOVED,                /* bad_id is missing: the next
+	                                        id follows a gap */
+	WK_ADMIN_FAULT__MAX
+};
+
+struct wk_admin_log_check {
+	enum wk_admin_fault fault;
+	long long entries;                   /* entries that verified */
+	long long bad_id;                    /* the first entry found wrong
+	                                        (0 when intact) */
+	long long head_id;                   /* the last entry verified */
+	char head_mac[65];                   /* its mac ("" for none) */
+	char message[200];                   /* one line saying it */
+};
+
+/*
+ * wk_admin_log_verify - walk the admin log in id order, recomputing each
+ * entry's mac under the key of s (wk_settings_secret_key) and comparing,
+ * and fill *out with the first problem (or WK_ADMIN_LOG_INTACT).  Streams
+ * the rows (any length of log).  a holds the rows while they are read.
+ * Returns WK_DB_OK (out filled, intact or not), WK_DB_ERROR when the key
+ * cannot be read (out->message says why), or the database's error.
+ */
+int wk_admin_log_verify(wk_arena *a, const struct wk_settings *s,
+    struct wk_admin_log_check *out);
+
+/* The log's rows (the model wick_admin_log_model, table wick_admin_log). */
+#define WICK_ADMIN_LOG(F, M) \
+	F(M, action_time, DATETIME, .verbose_name = "action time") \
+	F(M, user_id, BIGINT, .verbose_name = "user id") \
+	F(M, username, TEXT, .max_length = 150, .flags = WK_BLANK, \
+	    .def = "", .verbose_name = "user") \
+	F(M, model, TEXT, .max_length = 100, .verbose_name = "model") \
+	F(M, object_id, TEXT, .max_length = 64, .verbose_name = "object id") \
+	F(M, object_repr, TEXT, .flags = WK_BLANK, .def = "", \
+	    .verbose_name = "object repr") \
+	F(M, action_flag, INT, .verbose_name = "action flag") \
+	F(M, change_message, TEXT, .flags = WK_BLANK, .def = "", \
+	    .verbose_name = "change message") \
+	F(M, mac, TEXT, .max_length = 64, .verbose_name = "MAC")
+WK_MODEL_STRUCT(wick_admin_log, WICK_ADMIN_LOG)
+
+/*
+ * The admin's commands, to list in the app's commands:
+ *   verifylog   check the admin log's chain (wk_admin_log_verify);
+ *               prints "N entries, chain intact" and the head, exit 0;
+ *               or names the first entry altered, removed or inserted,
+ *               exit 1 (2 for a usage error or a database or key that
+ *               cannot be read).
+ */
+extern const struct wk_command wk_admin_commands[];
 
 #endif /* WICK_ADMIN_H */

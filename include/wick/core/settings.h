@@ -112,6 +112,22 @@ int wk_settings_check(const struct wk_settings *s, char *out, size_t outlen);
 /* wk_settings_host_allowed - 1 if host (no port) is in allowed_hosts. */
 int wk_settings_host_allowed(const struct wk_settings *s, const char *host);
 
+/* The secret key's bounds, bytes (after trailing whitespace is dropped). */
+#define WK_SECRET_KEY_MIN 32
+#define WK_SECRET_KEY_MAX 4096
+
+/*
+ * wk_settings_secret_key - read the file s->secret_key_file into out
+ * (outsz bytes, WK_SECRET_KEY_MAX is enough), trailing whitespace dropped,
+ * its length in *outlen: the key every signature of Wick is made with
+ * (signed-cookie sessions, the admin log's chain).  The caller wipes out
+ * when done.  0, or -1 with a reason for the log in *why (static): no
+ * secret_key_file set (or s NULL), the file cannot be opened, or it holds
+ * fewer than WK_SECRET_KEY_MIN bytes.  Reads at most outsz bytes.
+ */
+int wk_settings_secret_key(const struct wk_settings *s, unsigned char *out,
+    size_t outsz, size_t *outlen, const char **why);
+
 /* ---- keys of your own --------------------------------------------------------------- */
 
 /*
