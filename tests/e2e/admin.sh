@@ -96,6 +96,9 @@ check_admin() {
 	get -b "$jar" "$list?q=Changed"
 	check "admin: the change shows, with its flash message" "$(admin_rows) rows" \
 		eval '[ "$(admin_rows)" = 1 ] && body_has "was changed successfully"'
+	get -b "$jar" "$list$id/history/"
+	check "admin: the history page shows the add and the change" "got $CODE" \
+		eval 'code_is 200 && body_has "Added." && body_has "Changed title:"'
 	get -b "$jar" -H "Origin: $BASE" --data-urlencode "title=x" "$list$id/change/"
 	check "admin: a POST without the CSRF token is 403" "got $CODE" code_is 403
 	get -b "$jar" "$list$id/delete/"
@@ -136,6 +139,9 @@ check_admin() {
 	admin_post "$jar" "$list" --data-urlencode "action=delete_selected" \
 		--data-urlencode "_selected_action=x1"
 	check "admin: an id that is no number is 400" "got $CODE" code_is 400
+	app_cmd verifylog >"$E/logs/verifylog.out" 2>&1
+	check "admin: verifylog finds the chain intact" "$(cat "$E/logs/verifylog.out")" \
+		grep -q "chain intact" "$E/logs/verifylog.out"
 
 	# A staff user with the view permission only.
 	if ! command -v sqlite3 >/dev/null 2>&1; then
